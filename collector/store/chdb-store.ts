@@ -1,0 +1,87 @@
+import { mkdirSync } from 'node:fs';
+import { Session } from 'chdb';
+import { SCHEMA_VERSION, schemaStatements, type TableName } from './schema.js';
+import { sqlIdentifier, sqlNumber } from './sql.js';
+import { StoreError, type SpanStore } from './span-store.js';
+
+/** Rows per INSERT statement; bigger batches are split. */
+const INSERT_CHUNK_ROWS = 20_000;
+
+/**
+ * Embedded ClickHouse through chDB: data lives in `path` (default
+ * `.baton/chdb`). One session per process and path.
+ */
+export class ChdbStore implements SpanStore {
+  readonly engine = 'chdb' as const;
+  private session: Session | undefined;
+
+  constructor(
+    readonly path: string,
+    readonly database = 'baton',
+  ) {
+    sqlIdentifier(database);
+  }
+
+  private open(): Session {
+    if (!this.session) {
+      try {
+        mkdirSync(this.path, { recursive: true });
+        this.session = new Session(this.path);
+      } catch (error) {
+        throw new StoreError('BATON_ERR_STORE_OPEN', `cannot open embedded ClickHouse at ${this.path}: ${(error as Error).message}`, { cause: error });
+      }
+    }
+    return this.session;
+  }
+
+  async migrate(): Promise<void> {
+    for (const statement of schemaStatements(this.database)) await this.command(statement);
+    const applied = await this.query<{ c: string }>(
+      `SELECT count() AS c FROM ${this.database}.schema_migrations WHERE version = ${sqlNumber(SCHEMA_VERSION)}`,
+    );
+    if (Number(applied[0]?.c ?? 0) === 0) {
+      await this.command(`INSERT INTO ${this.database}.schema_migrations (version, applied_at) VALUES (${sqlNumber(SCHEMA_VERSION)}, now())`);
+    }
+  }
+
+  async insert(table: TableName, rows: readonly object[]): Promise<void> {
+    const session = this.open();
+    for (let start = 0; start < rows.length; start += INSERT_CHUNK_ROWS) {
+      const chunk = rows.slice(start, start + INSERT_CHUNK_ROWS);
+      const payload = chunk.map((row) => JSON.stringify(row)).join('\n');
+      try {
+        await session.insert({ table: `${this.database}.${table}`, values: Buffer.from(payload), format: 'JSONEachRow' });
+      } catch (error) {
+        throw new StoreError('BATON_ERR_STORE_INSERT', `insert into ${table} failed: ${(error as Error).message}`, { cause: error });
+      }
+    }
+  }
+
+  async query<Row = Record<string, unknown>>(sql: string): Promise<Row[]> {
+    const session = this.open();
+    let text: string;
+    try {
+      text = (await session.queryAsync(sql, { format: 'JSONEachRow' })).text();
+    } catch (error) {
+      throw new StoreError('BATON_ERR_STORE_QUERY', `query failed: ${(error as Error).message}\n${sql}`, { cause: error });
+    }
+    return text
+      .split('\n')
+      .filter((line) => line.length > 0)
+      .map((line) => JSON.parse(line) as Row);
+  }
+
+  async command(sql: string): Promise<void> {
+    const session = this.open();
+    try {
+      await session.queryAsync(sql, { format: 'TabSeparated' });
+    } catch (error) {
+      throw new StoreError('BATON_ERR_STORE_QUERY', `statement failed: ${(error as Error).message}\n${sql}`, { cause: error });
+    }
+  }
+
+  async close(): Promise<void> {
+    this.session?.close();
+    this.session = undefined;
+  }
+}

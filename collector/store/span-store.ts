@@ -1,0 +1,35 @@
+import type { TableName } from './schema.js';
+
+/** Which ClickHouse runs behind a store. */
+export type StoreEngine = 'chdb' | 'server';
+
+/**
+ * The storage both engines implement: the same schema, the same SQL.
+ *
+ * - `migrate()` creates the database and tables if missing and records the
+ *   schema version; idempotent.
+ * - `insert()` writes rows as JSONEachRow; re-inserting identical rows never
+ *   shows duplicates to queries that read FINAL.
+ * - `query()` runs one SELECT and returns its rows (64-bit integers may come
+ *   back as strings: convert with Number()).
+ */
+export interface SpanStore {
+  readonly engine: StoreEngine;
+  readonly database: string;
+  migrate(): Promise<void>;
+  insert(table: TableName, rows: readonly object[]): Promise<void>;
+  query<Row = Record<string, unknown>>(sql: string): Promise<Row[]>;
+  /** Runs a statement that returns nothing (DDL, ALTER). */
+  command(sql: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A failure of the storage backend (exit code 3 at the CLI). */
+export class StoreError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = 'StoreError';
+  }
+}

@@ -1,0 +1,20 @@
+import type { Tracer } from '@opentelemetry/api';
+import type { Clock } from './clock.js';
+import type { RandomSource } from './random.js';
+import type { Transport } from './transport.js';
+import type { VersionedStorage } from './storage.js';
+import type { Observer } from './observer.js';
+
+/**
+ * Everything core asks of the world. Core never reaches past these ports: no
+ * real time, randomness or I/O. The simulator provides virtual implementations;
+ * `core/env/real/` provides ones backed by Node for running real agents.
+ */
+export interface Env {
+  clock: Clock;
+  random: RandomSource;
+  transport: Transport;
+  storage: VersionedStorage;
+  tracer: Tracer;
+  observer: Observer;
+}

@@ -1,0 +1,7 @@
+export type { Env } from './env.js';
+export type { Clock, TimerHandle } from './clock.js';
+export type { RandomSource, RandomStream, Distribution } from './random.js';
+export { sample, chance, integerBetween } from './random.js';
+export type { Message, MessageHandler, NodeLifecycle, Transport } from './transport.js';
+export type { Versioned, ReadSource, WriteResult, VersionedStorage } from './storage.js';
+export type { CoreEvent, Observer, WorkflowStatus } from './observer.js';

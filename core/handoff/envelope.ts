@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from './canonical-json.js';
+
+/** Current version of the handoff envelope schema that baton emits. */
+export const ENVELOPE_SCHEMA_VERSION = 1;
+
+/** What the task is (required). */
+export interface TaskContext {
+  originalQuery: string;
+  taskDescription: string;
+  constraints: string[];
+  deadlineUs?: number;
+}
+
+/** One step already done in the workflow. */
+export interface CompletedStep {
+  stepId: string;
+  agentId: string;
+  action: string;
+  result: string;
+}
+
+/** What has happened so far (required). */
+export interface ExecutionContext {
+  stepsCompleted: CompletedStep[];
+  currentProgress: number;
+  partialResults: string[];
+  decisionsMade: string[];
+}
+
+/** Why: findings, assumptions, uncertainties, recommendations (important). */
+export interface ReasoningContext {
+  keyFindings: string[];
+  assumptions: string[];
+  uncertainties: string[];
+  recommendations: string[];
+}
+
+/** Pointers into shared memory (optional). */
+export interface MemoryReferences {
+  sharedFragmentIds: string[];
+}
+
+/** Envelope metadata; `checksum` covers every other field of the envelope. */
+export interface EnvelopeMetadata {
+  schemaVersion: number;
+  checksum: string;
+  sourceAgentId: string;
+  handoffTimestampUs: number;
+  /** Context size in tokens as the source estimated it. */
+  contextTokens: number;
+}
+
+/**
+ * The handoff context of the seed documents: task, execution, reasoning,
+ * memory references and metadata. Sent from one agent to the next.
+ */
+export interface HandoffEnvelope {
+  handoffId: string;
+  workflowId: string;
+  sourceTaskId: string;
+  targetTaskId: string;
+  task: TaskContext;
+  execution: ExecutionContext;
+  reasoning: ReasoningContext;
+  memory: MemoryReferences;
+  metadata: EnvelopeMetadata;
+}
+
+/** An envelope before its checksum is computed. */
+export type UnsealedEnvelope = Omit<HandoffEnvelope, 'metadata'> & {
+  metadata: Omit<EnvelopeMetadata, 'checksum'>;
+};
+
+/** SHA-256 (hex) of the canonical JSON of the envelope without its checksum. */
+export function envelopeChecksum(envelope: UnsealedEnvelope | HandoffEnvelope): string {
+  const { checksum: _ignored, ...metadata } = envelope.metadata as EnvelopeMetadata;
+  const body = { ...envelope, metadata };
+  return createHash('sha256').update(canonicalJson(body)).digest('hex');
+}
+
+/** Computes and sets the checksum; returns the sealed envelope. */
+export function sealEnvelope(envelope: UnsealedEnvelope): HandoffEnvelope {
+  return { ...envelope, metadata: { ...envelope.metadata, checksum: envelopeChecksum(envelope) } };
+}
+
+/** Why an envelope was refused by its receiver. */
+export type EnvelopeRejection = 'checksum-mismatch' | 'schema-version-unsupported' | 'malformed';
+
+/**
+ * Checks an envelope as its receiver does: well-formed, checksum matches, and
+ * schema version is one the receiver accepts. Returns the reason on refusal.
+ */
+export function verifyEnvelope(
+  envelope: HandoffEnvelope,
+  acceptedSchemaVersions: readonly number[],
+): EnvelopeRejection | undefined {
+  if (!isWellFormed(envelope)) return 'malformed';
+  if (envelopeChecksum(envelope) !== envelope.metadata.checksum) return 'checksum-mismatch';
+  if (!acceptedSchemaVersions.includes(envelope.metadata.schemaVersion)) return 'schema-version-unsupported';
+  return undefined;
+}
+
+function isWellFormed(envelope: HandoffEnvelope): boolean {
+  return (
+    typeof envelope === 'object' &&
+    envelope !== null &&
+    typeof envelope.handoffId === 'string' &&
+    typeof envelope.task?.originalQuery === 'string' &&
+    Array.isArray(envelope.execution?.decisionsMade) &&
+    Array.isArray(envelope.reasoning?.keyFindings) &&
+    typeof envelope.metadata?.checksum === 'string' &&
+    typeof envelope.metadata?.schemaVersion === 'number'
+  );
+}
+
+/** Size of the envelope in bytes of canonical JSON (what crosses the wire). */
+export function envelopeBytes(envelope: HandoffEnvelope): number {
+  return Buffer.byteLength(canonicalJson(envelope), 'utf8');
+}
