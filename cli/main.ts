@@ -1,0 +1,64 @@
+import { EXIT, UsageError } from './exit-codes.js';
+import { runCommand } from './commands/run-command.js';
+import { ScenarioError } from '../scenarios/format/scenario-error.js';
+import { AssertionSyntaxError } from '../reports/assertions.js';
+import { StoreError } from '../collector/store/span-store.js';
+import { RunNotFoundError } from '../reports/run-report.js';
+import { BATON_VERSION } from './version.js';
+
+const HELP = `baton ${BATON_VERSION}: chaos-test and benchmark multi-agent designs
+
+Usage: baton <command> [options]
+
+Commands:
+  run <scenario>     simulate one seed, store spans, print the report
+
+Run "baton <command> --help" for a command's options.
+Exit codes: 0 passed, 1 assertions or invariants failed, 2 bad input, 3 infrastructure failure.
+`;
+
+type Command = (argv: string[], out: NodeJS.WriteStream) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  run: runCommand,
+};
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(HELP);
+    return name === undefined ? EXIT.badInput : EXIT.ok;
+  }
+  if (name === '--version') {
+    process.stdout.write(`${BATON_VERSION}\n`);
+    return EXIT.ok;
+  }
+  const command = COMMANDS[name];
+  try {
+    if (!command) throw new UsageError(`unknown command "${name}"\n\n${HELP}`);
+    return await command(rest, process.stdout);
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+/** Prints an error as the user should see it and maps it to an exit code. */
+export function reportError(error: unknown): number {
+  const code = (error as { code?: string }).code ?? '';
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof ScenarioError || error instanceof UsageError || error instanceof AssertionSyntaxError || error instanceof RunNotFoundError) {
+    process.stderr.write(`baton: ${message}\n`);
+    return EXIT.badInput;
+  }
+  if (code.startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`baton: ${message}\n`);
+    return EXIT.badInput;
+  }
+  if (error instanceof StoreError) {
+    process.stderr.write(`baton: storage error [${error.code}]: ${message}\n`);
+    return EXIT.infrastructure;
+  }
+  process.stderr.write(`baton: internal error: ${error instanceof Error ? (error.stack ?? message) : message}\n`);
+  return EXIT.infrastructure;
+}

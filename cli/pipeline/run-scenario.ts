@@ -1,0 +1,136 @@
+import { hostname } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { createRunTracer } from '../../collector/tracing/run-tracer.js';
+import { recordFromSdkSpan, type RunColumns } from '../../collector/span-rows.js';
+import { SpanSink } from '../../collector/sink/span-sink.js';
+import type { SpanStore } from '../../collector/store/span-store.js';
+import type { RunRow, ViolationRow } from '../../collector/store/rows.js';
+import { sqlString } from '../../collector/store/sql.js';
+import { simulate, type SimulationResult } from '../../simulator/simulate.js';
+import { SeededRandom } from '../../simulator/random/seeded-random.js';
+import { simulationOptions, type Scenario } from '../../scenarios/format/load-scenario.js';
+import { computeRunReport } from '../../reports/run-report.js';
+import { checkAssertions } from '../../reports/assertions.js';
+import type { ReportDocument } from '../../reports/render/report-document.js';
+import { writeReportFiles } from './report-files.js';
+import { EXIT } from '../exit-codes.js';
+import { BATON_VERSION } from '../version.js';
+import { runIdOf } from './run-id.js';
+
+/** What a run needs besides the scenario. */
+export interface RunRequest {
+  scenario: Scenario;
+  seed: number;
+  store: SpanStore;
+  /** Directory for report.json and report.md; none writes no files. */
+  outDir?: string;
+  /** Assertions on top of the scenario's `assert:` block. */
+  extraAssertions?: string[];
+  sweepId?: string;
+}
+
+/** The outcome of a run: the report document and the simulation behind it. */
+export interface RunOutcome {
+  document: ReportDocument;
+  simulation: SimulationResult;
+  exitCode: number;
+}
+
+/**
+ * Simulates one seed of a scenario, stores its spans, runs and violations,
+ * computes the report by SQL, checks the assertions and writes report files.
+ */
+export async function runScenario(request: RunRequest): Promise<RunOutcome> {
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const { scenario, seed, store } = request;
+  const runId = runIdOf(scenario.text, seed, BATON_VERSION);
+  await store.migrate();
+  const recordedDate = await recordedDateOf(store, runId);
+  const columns: RunColumns = {
+    runId,
+    sweepId: request.sweepId ?? '',
+    scenario: scenario.spec.name,
+    seed,
+    recordedDate,
+    serviceName: 'baton-sim',
+  };
+  const sink = new SpanSink(store);
+  const random = new SeededRandom(seed);
+  let handoffsTotal = 0;
+  const tracer = createRunTracer(random.stream('ids'), (span) => {
+    if (span.attributes['baton.handoff.outcome'] !== undefined) handoffsTotal++;
+    sink.add(recordFromSdkSpan(span), columns);
+  });
+  const simulation = await simulate(simulationOptions(scenario, seed), tracer);
+  const simulated = performance.now();
+
+  await sink.flush();
+  await store.insert('violations', violationRows(simulation, columns));
+  await store.insert('runs', [runRow(simulation, columns, scenario, handoffsTotal)]);
+  const stored = performance.now();
+
+  const report = await computeRunReport(store, runId);
+  const assertions = checkAssertions(report, [...(scenario.spec.assert ?? []), ...(request.extraAssertions ?? [])]);
+  const passed = report.invariants.violations.length === 0 && assertions.every((assertion) => assertion.passed);
+  const reported = performance.now();
+  const document: ReportDocument = {
+    ...report,
+    verdict: { passed, exitCode: passed ? EXIT.ok : EXIT.verdictFailed, assertions },
+    wall: {
+      startedAt,
+      host: hostname(),
+      simulateMs: Math.round(simulated - started),
+      storeMs: Math.round(stored - simulated),
+      reportMs: Math.round(reported - stored),
+      totalMs: Math.round(reported - started),
+      spansStored: sink.spansWritten,
+    },
+  };
+  if (request.outDir) writeReportFiles(request.outDir, document);
+  return { document, simulation, exitCode: document.verdict.exitCode };
+}
+
+/** The partition date of a run: the one it was first stored under, else today (UTC). */
+async function recordedDateOf(store: SpanStore, runId: string): Promise<string> {
+  const rows = await store.query<{ d: string }>(
+    `SELECT toString(min(recorded_date)) AS d FROM ${store.database}.runs WHERE run_id = ${sqlString(runId)} HAVING count() > 0`,
+  );
+  return rows[0]?.d ?? new Date().toISOString().slice(0, 10);
+}
+
+function runRow(simulation: SimulationResult, columns: RunColumns, scenario: Scenario, handoffsTotal: number): RunRow {
+  const completed = simulation.outcomes.filter((outcome) => outcome.status === 'completed').length;
+  return {
+    recorded_date: columns.recordedDate,
+    recorded_at: new Date().toISOString().slice(0, 19).replace('T', ' '),
+    run_id: columns.runId,
+    sweep_id: columns.sweepId,
+    scenario: columns.scenario,
+    seed: columns.seed,
+    config_hash: scenario.contentHash.slice(0, 16),
+    baton_version: BATON_VERSION,
+    verdict: simulation.violations.length === 0 ? 'pass' : 'fail',
+    workflows_total: simulation.outcomes.length,
+    workflows_completed: completed,
+    handoffs_total: handoffsTotal,
+    faults_injected: simulation.faultsInjected,
+    violations: simulation.violations.length,
+    event_log_hash: simulation.eventLogHash,
+  };
+}
+
+function violationRows(simulation: SimulationResult, columns: RunColumns): ViolationRow[] {
+  return simulation.violations.map((violation, index) => ({
+    recorded_date: columns.recordedDate,
+    run_id: columns.runId,
+    violation_index: index,
+    checker: violation.checker,
+    classification: violation.classification,
+    seed: violation.seed,
+    at_ms: violation.atMs,
+    trace_id: violation.traceId ?? '',
+    span_id: violation.spanId ?? '',
+    story: violation.story,
+  }));
+}
