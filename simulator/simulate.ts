@@ -1,12 +1,11 @@
 import type { Span, Tracer } from '@opentelemetry/api';
-import { AgentRuntime } from '../core/agents/agent-runtime.js';
 import type { CoreEvent } from '../core/env/observer.js';
 import type { Env } from '../core/env/env.js';
 import { sample } from '../core/env/random.js';
-import { Supervisor, type WorkflowOutcome } from '../core/supervisor/supervisor.js';
+import type { WorkflowOutcome } from '../core/supervisor/supervisor.js';
 import { ATTR, SPAN } from '../core/telemetry/attributes.js';
 import { SpanClock } from '../core/telemetry/virtual-spans.js';
-import { SimBehaviour } from './agents/sim-behaviour.js';
+import { createCoreNodes } from './core-nodes.js';
 import { DagOrderChecker } from './checkers/dag-order-checker.js';
 import { LivenessChecker } from './checkers/liveness-checker.js';
 import { LostHandoffChecker } from './checkers/lost-handoff-checker.js';
@@ -68,11 +67,7 @@ export async function simulate(options: SimulationOptions, tracer: Tracer): Prom
   };
   const env: Env = { clock, random, transport: network, storage: new SimStorage(kernel), tracer, observer };
 
-  const supervisor = new Supervisor(env, options.agents, options.policies?.supervisor ?? {});
-  for (const agent of options.agents) {
-    const behaviour = options.behaviours?.[agent.name] ?? new SimBehaviour(clock, random.stream(`agent/${agent.name}`), agent.behaviour);
-    new AgentRuntime(env, agent, behaviour, { supervisor: supervisor.node, handoff: options.policies?.handoff ?? {} });
-  }
+  const { supervisor } = createCoreNodes(env, clock, random, options);
   scheduleFaults(kernel, network, options.faults ?? [], recordFault);
 
   const outcomes: WorkflowOutcome[] = [];

@@ -6,6 +6,8 @@ import type { SimulationOptions } from '../../simulator/options.js';
 import { scenarioSchema } from './scenario-schema.js';
 import { ScenarioError, type ScenarioIssue } from './scenario-error.js';
 import type { ScenarioFile } from './scenario-types.js';
+import { coreOptions } from './core-options.js';
+import { worldOptions } from './world-options.js';
 
 /** A validated scenario: its text (for run ids), its parsed form, and a hash of the text. */
 export interface Scenario {
@@ -133,38 +135,5 @@ function referenceIssues(spec: ScenarioFile): ScenarioIssue[] {
 
 /** The simulator options of a scenario for one seed. */
 export function simulationOptions(scenario: Scenario, seed: number): SimulationOptions {
-  const spec = scenario.spec;
-  return {
-    seed,
-    agents: Object.entries(spec.agents).map(([name, agent]) => ({
-      name,
-      capabilities: agent.capabilities ?? [name],
-      maxConcurrent: agent.maxConcurrent,
-      acceptsSchemaVersions: agent.acceptsSchemaVersions,
-      emitsSchemaVersion: agent.emitsSchemaVersion,
-      behaviour: {
-        latencyMs: agent.latencyMs,
-        errorRatio: agent.errorRatio,
-        outputTokens: agent.outputTokens,
-        promptTokens: agent.promptTokens,
-      },
-    })),
-    workflow: {
-      name: spec.workflow.name,
-      tasks: Object.entries(spec.workflow.tasks).map(([id, task]) => ({
-        id,
-        agent: task.agent,
-        capability: task.capability,
-        dependsOn: task.dependsOn ?? [],
-      })),
-    },
-    workload: spec.workload,
-    policies: spec.policies,
-    network: {
-      defaultLink: { latencyMs: spec.network?.latencyMs, lossRatio: spec.network?.lossRatio },
-      links: spec.network?.links,
-    },
-    faults: spec.faults,
-    limits: spec.limits,
-  };
+  return { seed, ...coreOptions(scenario.spec), ...worldOptions(scenario.spec) };
 }
