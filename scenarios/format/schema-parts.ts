@@ -2,6 +2,8 @@
 export const distribution = {
   type: 'object',
   required: ['dist'],
+  properties: { dist: { enum: ['fixed', 'uniform', 'exponential', 'lognormal'] } },
+  discriminator: { propertyName: 'dist' },
   oneOf: [
     { properties: { dist: { const: 'fixed' }, value: { type: 'number', minimum: 0 } }, required: ['value'], additionalProperties: false },
     {

@@ -4,6 +4,8 @@ import { distribution, name, nonNegativeMs, ratio } from './schema-parts.js';
 export const fault = {
   type: 'object',
   required: ['kind', 'atMs', 'forMs'],
+  properties: { kind: { enum: ['partition', 'crash'] }, atMs: nonNegativeMs, forMs: nonNegativeMs },
+  discriminator: { propertyName: 'kind' },
   oneOf: [
     {
       properties: {

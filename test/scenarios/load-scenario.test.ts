@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseScenario } from '../../scenarios/format/load-scenario.js';
+import { ScenarioError } from '../../scenarios/format/scenario-error.js';
+
+const good = readFileSync('scenarios/research-pipeline.yaml', 'utf8');
+
+function issuesOf(text: string) {
+  try {
+    parseScenario(text, 'test.yaml');
+  } catch (error) {
+    expect(error).toBeInstanceOf(ScenarioError);
+    return (error as ScenarioError).issues;
+  }
+  throw new Error('expected the scenario to be refused');
+}
+
+describe('scenario loader', () => {
+  it('accepts the research pipeline', () => {
+    const scenario = parseScenario(good, 'research-pipeline.yaml');
+    expect(Object.keys(scenario.spec.agents)).toEqual(['researcher', 'analyst', 'writer', 'reviewer']);
+    expect(scenario.contentHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('names the path, line and column of a value out of range', () => {
+    const issues = issuesOf(good.replace('errorRatio: 0.02', 'errorRatio: 1.5'));
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ path: 'agents.researcher.errorRatio', message: 'must be <= 1', line: 13 });
+  });
+
+  it('names an unknown field', () => {
+    const issues = issuesOf(good.replace('maxConcurrent: 3', 'maxConcurent: 3'));
+    expect(issues[0]).toMatchObject({ path: 'agents.researcher.maxConcurent', message: 'unknown field' });
+  });
+
+  it('checks a distribution against its own kind only', () => {
+    const issues = issuesOf(good.replace('{ dist: lognormal, median: 1200, sigma: 0.4 }', '{ dist: lognormal, median: -5, sigma: 0.4 }'));
+    expect(issues.map((issue) => `${issue.path}: ${issue.message}`)).toEqual(['agents.researcher.latencyMs.median: must be > 0']);
+    const unknown = issuesOf(good.replace('{ dist: lognormal, median: 1200, sigma: 0.4 }', '{ dist: gamma, median: 5 }'));
+    expect(unknown[0].path).toBe('agents.researcher.latencyMs.dist');
+  });
+
+  it('refuses references to unknown agents, tasks and nodes', () => {
+    const issues = issuesOf(
+      good
+        .replace('write: { agent: writer,', 'write: { agent: scribe,')
+        .replace('dependsOn: [write]', 'dependsOn: [draft]')
+        .replace('targets: [writer]', 'targets: [ghost]'),
+    );
+    expect(issues.map((issue) => issue.path)).toEqual(['workflow.tasks.write.agent', 'workflow.tasks.review.dependsOn.0', 'faults.1']);
+    expect(issues[0].message).toContain('unknown agent "scribe"');
+    expect(issues.every((issue) => typeof issue.line === 'number')).toBe(true);
+  });
+
+  it('reports YAML syntax errors and duplicate keys with their line', () => {
+    expect(issuesOf('name: x\nagents: [\n')[0].message).toMatch(/^YAML:/);
+    const duplicate = issuesOf('name: a\nname: b\n');
+    expect(duplicate[0]).toMatchObject({ line: 2 });
+  });
+
+  it('lists every problem, not only the first', () => {
+    const issues = issuesOf(good.replace('errorRatio: 0.02', 'errorRatio: -1').replace('instances: 20', 'instances: 0'));
+    expect(issues.map((issue) => issue.path).sort()).toEqual(['agents.researcher.errorRatio', 'workload.instances']);
+  });
+});
