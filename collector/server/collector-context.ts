@@ -1,0 +1,13 @@
+import type { ResolvedOtlpLimits } from '../otlp/otlp-limits.js';
+import type { Spool } from '../spool/spool.js';
+import type { CollectorMetrics } from './collector-metrics.js';
+import type { ResolvedCollectorOptions } from './collector-options.js';
+
+/** What the routes share: options, spool, metrics and the in-flight byte budget. */
+export interface CollectorContext {
+  options: ResolvedCollectorOptions;
+  limits: ResolvedOtlpLimits;
+  spool: Spool;
+  metrics: CollectorMetrics;
+  inflight: { bytes: number };
+}

@@ -1,0 +1,66 @@
+import { ChdbStore } from '../store/chdb-store.js';
+import type { SpanStore } from '../store/span-store.js';
+import { createCollectorServer, type CollectorServer } from './create-collector-server.js';
+import type { CollectorServerOptions } from './collector-options.js';
+
+/** Options of `startCollector`: the server's, with the store built from a URL or a data dir when not given. */
+export interface StartCollectorOptions extends Omit<CollectorServerOptions, 'store' | 'spoolDir'> {
+  /** A store to use as-is (tests inject one). When set, `clickhouseUrl` and `dataDir` are ignored. */
+  store?: SpanStore;
+  /** ClickHouse server URL (`http://user:pass@host:8123/db`). Default: embedded chDB. */
+  clickhouseUrl?: string;
+  /** Embedded chDB data directory, when no URL is given. Default `.baton/chdb`. */
+  dataDir?: string;
+  /** Spool directory. Default `.baton/spool`. */
+  spoolDir?: string;
+}
+
+export const DEFAULT_SPOOL_DIR = '.baton/spool';
+export const DEFAULT_CHDB_DIR = '.baton/chdb';
+
+/** A listening collector. */
+export interface RunningCollector {
+  readonly url: string;
+  readonly port: number;
+  readonly server: CollectorServer;
+  readonly store: SpanStore;
+  /** Stops the server and the drain, closes the spool, and closes the store if `startCollector` opened it. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the store (unless given), builds the collector and listens. The store
+ * is not migrated here: the drain migrates it on its first write, so the
+ * collector starts and accepts spans into the spool while ClickHouse is down.
+ */
+export async function startCollector(options: StartCollectorOptions): Promise<RunningCollector> {
+  const ownsStore = options.store === undefined;
+  const store = options.store ?? (await openStore(options));
+  let server: CollectorServer;
+  try {
+    server = await createCollectorServer({ ...options, store, spoolDir: options.spoolDir ?? DEFAULT_SPOOL_DIR });
+  } catch (error) {
+    if (ownsStore) await store.close();
+    throw error;
+  }
+  const { url, port } = await server.listen();
+  return {
+    url,
+    port,
+    server,
+    store,
+    async close() {
+      await server.close();
+      if (ownsStore) await store.close();
+    },
+  };
+}
+
+async function openStore(options: StartCollectorOptions): Promise<SpanStore> {
+  if (options.clickhouseUrl === undefined) return new ChdbStore(options.dataDir ?? DEFAULT_CHDB_DIR);
+  // The server store's factory lives in collector/store/create-store.ts; it is
+  // loaded by name so that this file builds before that module lands.
+  const factoryModule = '../store/create-store.js';
+  const { createStore } = (await import(factoryModule)) as { createStore: (url: string) => SpanStore | Promise<SpanStore> };
+  return createStore(options.clickhouseUrl);
+}

@@ -1,0 +1,160 @@
+import { readFile } from 'node:fs/promises';
+import type { RunRow, SpanEventRow, SpanRow } from '../store/rows.js';
+import type { SpanStore } from '../store/span-store.js';
+import { sqlIdentifier, sqlString } from '../store/sql.js';
+import type { SealedSegment, Spool } from './spool.js';
+import { decodeSegment } from './spool-record.js';
+
+/** Pacing of the drain. Defaults are set where read. */
+export interface SpoolDrainOptions {
+  /** How often an idle drain seals the active segment and looks for work, ms. Default 250. */
+  intervalMs?: number;
+  /** First wait after a failed store write, ms; doubles per failure. Default 100. */
+  backoffMsMin?: number;
+  /** Longest wait between store retries, ms. Default 30,000. */
+  backoffMsMax?: number;
+  /** Runs before each store write, e.g. to migrate the schema once the store is reachable. */
+  beforeWrite?: () => Promise<void>;
+  /** Told about progress (for metrics and logs). */
+  onWritten?: (spans: number, segment: SealedSegment) => void;
+  onRetry?: (error: unknown, attempt: number, waitMs: number) => void;
+  onTornTail?: (segment: SealedSegment, tornBytes: number) => void;
+}
+
+export const DEFAULT_DRAIN_INTERVAL_MS = 250;
+export const DEFAULT_BACKOFF_MS_MIN = 100;
+export const DEFAULT_BACKOFF_MS_MAX = 30_000;
+
+/**
+ * Moves sealed spool segments to the store, oldest first, one at a time. A
+ * segment is deleted only after every insert for it returned; a failure is
+ * retried with exponential backoff, forever (the spool's byte limit is what
+ * pushes back on clients). Replaying a segment after a crash re-inserts rows
+ * the store may already hold; the tables are ReplacingMergeTree keyed by span
+ * id and reports read FINAL, so nothing shows twice.
+ */
+export class SpoolDrain {
+  private status: 'idle' | 'running' | 'stopping' = 'idle';
+  private loop: Promise<void> = Promise.resolve();
+  private wakeUp: (() => void) | undefined;
+  private segmentsWrittenCount = 0;
+
+  constructor(
+    private readonly spool: Spool,
+    private readonly store: SpanStore,
+    private readonly options: SpoolDrainOptions = {},
+  ) {}
+
+  /** Starts the background loop. Precondition: not running. */
+  start(): void {
+    if (this.status !== 'idle') throw new Error(`spool drain cannot start while ${this.status}`);
+    this.status = 'running';
+    this.loop = this.run();
+  }
+
+  /** Stops after the store write in progress; unwritten segments stay on disk for the next start. */
+  async stop(): Promise<void> {
+    if (this.status !== 'running') return;
+    this.status = 'stopping';
+    this.wakeUp?.();
+    await this.loop;
+    this.status = 'idle';
+  }
+
+  get segmentsWritten(): number {
+    return this.segmentsWrittenCount;
+  }
+
+  private async run(): Promise<void> {
+    while (this.status === 'running') {
+      let segment = this.spool.sealed()[0];
+      if (!segment) {
+        await this.spool.sealActive().catch(() => undefined);
+        segment = this.spool.sealed()[0];
+      }
+      if (!segment) {
+        await this.sleep(this.options.intervalMs ?? DEFAULT_DRAIN_INTERVAL_MS);
+        continue;
+      }
+      await this.drainSegment(segment);
+    }
+  }
+
+  private async drainSegment(segment: SealedSegment): Promise<void> {
+    for (let attempt = 1; this.status === 'running'; attempt += 1) {
+      try {
+        const { records, tornBytes } = decodeSegment(await readFile(segment.path));
+        if (tornBytes > 0) this.options.onTornTail?.(segment, tornBytes);
+        const spans = records.flatMap((record) => record.spans);
+        const events = records.flatMap((record) => record.events);
+        await this.writeRows(spans, events);
+        await this.spool.remove(segment);
+        this.segmentsWrittenCount += 1;
+        this.options.onWritten?.(spans.length, segment);
+        return;
+      } catch (error) {
+        const min = this.options.backoffMsMin ?? DEFAULT_BACKOFF_MS_MIN;
+        const waitMs = Math.min(this.options.backoffMsMax ?? DEFAULT_BACKOFF_MS_MAX, min * 2 ** Math.min(attempt - 1, 30));
+        this.options.onRetry?.(error, attempt, waitMs);
+        await this.sleep(waitMs);
+      }
+    }
+  }
+
+  private async writeRows(spans: SpanRow[], events: SpanEventRow[]): Promise<void> {
+    await this.options.beforeWrite?.();
+    if (spans.length > 0) await this.store.insert('spans', spans);
+    if (events.length > 0) await this.store.insert('span_events', events);
+    await this.recordNewRuns(spans);
+  }
+
+  /**
+   * Adds a `runs` row for each run not listed yet, so run lists show traffic
+   * from real services. Existing rows (a simulated run exported again, or an
+   * earlier batch) are left alone: their totals are not ours to overwrite.
+   */
+  private async recordNewRuns(spans: SpanRow[]): Promise<void> {
+    const firstSpanOfRun = new Map<string, SpanRow>();
+    for (const span of spans) {
+      const seen = firstSpanOfRun.get(span.run_id);
+      if (!seen || span.recorded_date < seen.recorded_date) firstSpanOfRun.set(span.run_id, span);
+    }
+    if (firstSpanOfRun.size === 0) return;
+    const database = sqlIdentifier(this.store.database);
+    const listed = await this.store.query<{ run_id: string }>(
+      `SELECT run_id FROM ${database}.runs FINAL WHERE run_id IN (${[...firstSpanOfRun.keys()].map(sqlString).join(', ')})`,
+    );
+    for (const row of listed) firstSpanOfRun.delete(row.run_id);
+    if (firstSpanOfRun.size === 0) return;
+    const recordedAt = new Date().toISOString().slice(0, 19).replace('T', ' ');
+    const rows: RunRow[] = [...firstSpanOfRun.values()].map((span) => ({
+      recorded_date: span.recorded_date,
+      recorded_at: recordedAt,
+      run_id: span.run_id,
+      sweep_id: span.sweep_id,
+      scenario: span.scenario,
+      seed: span.seed,
+      config_hash: '',
+      baton_version: 'otlp',
+      verdict: '',
+      workflows_total: 0,
+      workflows_completed: 0,
+      handoffs_total: 0,
+      faults_injected: 0,
+      violations: 0,
+      event_log_hash: '',
+    }));
+    await this.store.insert('runs', rows);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = done;
+    });
+  }
+}

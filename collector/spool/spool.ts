@@ -1,0 +1,207 @@
+import { mkdir, open, readdir, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** Where and how much the spool keeps. Defaults are set where read, in `Spool.open`. */
+export interface SpoolOptions {
+  /** Directory of segment files; created if missing. */
+  dir: string;
+  /** Bytes of all segments together past which appends are refused. Default 1 GiB. */
+  bytesMax?: number;
+  /** Size at which the segment being appended to is sealed and a new one begun. Default 16 MiB. */
+  segmentBytesMax?: number;
+}
+
+export const DEFAULT_SPOOL_BYTES_MAX = 1024 * 1024 * 1024;
+export const DEFAULT_SEGMENT_BYTES_MAX = 16 * 1024 * 1024;
+
+/** The spool holds `bytesMax` already: the caller should answer 503 with Retry-After. */
+export class SpoolFullError extends Error {
+  readonly code = 'BATON_ERR_SPOOL_FULL';
+  constructor(readonly bytesMax: number) {
+    super(`spool is full (${bytesMax} bytes): the store is behind or unreachable`);
+    this.name = 'SpoolFullError';
+  }
+}
+
+/** A segment file that no longer grows, waiting to be moved to the store. */
+export interface SealedSegment {
+  path: string;
+  bytes: number;
+}
+
+const SEGMENT_NAME = /^segment-(\d{12})\.spool$/;
+
+interface PendingAppend {
+  frame: Buffer;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * An append-only, fsynced log of accepted batches in numbered segment files.
+ *
+ * `append` resolves only once the frame is on disk (fdatasync); concurrent
+ * appends share one write and one sync (group commit). Segments found at
+ * `open` are from an earlier process and are all sealed, to be replayed.
+ * A sealed segment is deleted (`remove`) only after the store has its rows.
+ * File operations run one at a time on an internal chain.
+ */
+export class Spool {
+  private status: 'open' | 'closed' = 'open';
+  private chain: Promise<void> = Promise.resolve();
+  private pending: PendingAppend[] = [];
+  private pendingBytes = 0;
+  private flushQueued = false;
+  private readonly sealedSegments: SealedSegment[];
+  private bytesOnDisk: number;
+
+  private constructor(
+    private readonly dir: string,
+    readonly bytesMax: number,
+    private readonly segmentBytesMax: number,
+    sealed: SealedSegment[],
+    private nextSequence: number,
+    private active: { path: string; handle: FileHandle; bytes: number },
+  ) {
+    this.sealedSegments = sealed;
+    this.bytesOnDisk = sealed.reduce((sum, segment) => sum + segment.bytes, 0);
+  }
+
+  /** Opens (or creates) the spool in `options.dir`; earlier segments become sealed. */
+  static async open(options: SpoolOptions): Promise<Spool> {
+    await mkdir(options.dir, { recursive: true });
+    const names = (await readdir(options.dir)).filter((name) => SEGMENT_NAME.test(name)).sort();
+    const sealed: SealedSegment[] = [];
+    for (const name of names) {
+      const path = join(options.dir, name);
+      sealed.push({ path, bytes: (await stat(path)).size });
+    }
+    const last = names.length > 0 ? Number(SEGMENT_NAME.exec(names[names.length - 1]!)![1]) : 0;
+    const active = await createSegment(options.dir, last + 1);
+    return new Spool(
+      options.dir,
+      options.bytesMax ?? DEFAULT_SPOOL_BYTES_MAX,
+      options.segmentBytesMax ?? DEFAULT_SEGMENT_BYTES_MAX,
+      sealed,
+      last + 2,
+      active,
+    );
+  }
+
+  /** Bytes on disk plus bytes waiting to be written. */
+  get bytes(): number {
+    return this.bytesOnDisk + this.pendingBytes;
+  }
+
+  get isFull(): boolean {
+    return this.bytes >= this.bytesMax;
+  }
+
+  /** Sealed segments, oldest first. */
+  sealed(): readonly SealedSegment[] {
+    return this.sealedSegments;
+  }
+
+  /**
+   * Appends one framed record; resolves when it is durable. Throws
+   * SpoolFullError, without writing, when it would pass `bytesMax`.
+   */
+  append(frame: Buffer): Promise<void> {
+    if (this.status !== 'open') return Promise.reject(new Error('spool is closed'));
+    if (this.bytes + frame.length > this.bytesMax) return Promise.reject(new SpoolFullError(this.bytesMax));
+    return new Promise((resolve, reject) => {
+      this.pending.push({ frame, resolve, reject });
+      this.pendingBytes += frame.length;
+      if (!this.flushQueued) {
+        this.flushQueued = true;
+        this.enqueue(() => this.flushPending());
+      }
+    });
+  }
+
+  /** Seals the active segment if it holds anything, so the drain can take it. */
+  sealActive(): Promise<void> {
+    return this.enqueue(async () => {
+      if (this.active.bytes > 0) await this.rotate();
+    });
+  }
+
+  /** Deletes a sealed segment whose rows the store acknowledged. */
+  remove(segment: SealedSegment): Promise<void> {
+    return this.enqueue(async () => {
+      const index = this.sealedSegments.indexOf(segment);
+      if (index < 0) return;
+      await unlink(segment.path);
+      this.sealedSegments.splice(index, 1);
+      this.bytesOnDisk -= segment.bytes;
+    });
+  }
+
+  /** Writes what is pending, then closes the active segment. */
+  close(): Promise<void> {
+    if (this.status === 'closed') return this.chain;
+    this.status = 'closed';
+    return this.enqueue(async () => {
+      await this.active.handle.close();
+    });
+  }
+
+  private enqueue(step: () => Promise<void>): Promise<void> {
+    const run = this.chain.then(step);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async flushPending(): Promise<void> {
+    this.flushQueued = false;
+    const batch = this.pending;
+    const bytes = this.pendingBytes;
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (batch.length === 0) return;
+    try {
+      const buffer = batch.length === 1 ? batch[0]!.frame : Buffer.concat(batch.map((item) => item.frame));
+      let written = 0;
+      while (written < buffer.length) {
+        written += (await this.active.handle.write(buffer, written, buffer.length - written)).bytesWritten;
+      }
+      await this.active.handle.datasync();
+      this.active.bytes += bytes;
+      this.bytesOnDisk += bytes;
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      // The segment may now end in a torn record; later records must not
+      // follow it, or replay (which stops at the first bad record) loses them.
+      this.active.bytes += bytes;
+      this.bytesOnDisk += bytes;
+      await this.rotate();
+      return;
+    }
+    for (const item of batch) item.resolve();
+    if (this.active.bytes >= this.segmentBytesMax) await this.rotate();
+  }
+
+  private async rotate(): Promise<void> {
+    await this.active.handle.close();
+    this.sealedSegments.push({ path: this.active.path, bytes: this.active.bytes });
+    this.active = await createSegment(this.dir, this.nextSequence);
+    this.nextSequence += 1;
+  }
+}
+
+async function createSegment(dir: string, sequence: number): Promise<{ path: string; handle: FileHandle; bytes: number }> {
+  const path = join(dir, `segment-${String(sequence).padStart(12, '0')}.spool`);
+  const handle = await open(path, 'wx');
+  await syncDirectory(dir);
+  return { path, handle, bytes: 0 };
+}
+
+/** Makes a created file's directory entry durable, so a synced segment cannot vanish at power loss. */
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,103 @@
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { OTLPTraceExporter as HttpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as HttpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CollectorServer } from '../../../collector/server/create-collector-server.js';
+import { ChdbStore } from '../../../collector/store/chdb-store.js';
+import type { SpanStore } from '../../../collector/store/span-store.js';
+import { sqlString } from '../../../collector/store/sql.js';
+import { listeningCollector, sdkSpans, tempDir, waitFor } from './collector-fixtures.js';
+
+// The store is injectable: the ClickHouse-server variant of this suite
+// passes a server store here instead of the embedded one.
+const store: SpanStore = new ChdbStore(join(tempDir('chdb'), 'chdb'));
+let server: CollectorServer;
+let url: string;
+
+beforeAll(async () => {
+  await store.migrate();
+  ({ server, url } = await listeningCollector({ store }));
+});
+
+afterAll(async () => {
+  await server?.close();
+  await store.close();
+});
+
+function exportWith(exporter: HttpJsonExporter | HttpProtoExporter, spans: ReadableSpan[]): Promise<ExportResult> {
+  return new Promise((resolve) => exporter.export(spans as never, resolve));
+}
+
+async function spanCount(runId: string): Promise<number> {
+  const rows = await store.query<{ c: string }>(`SELECT count() AS c FROM baton.spans FINAL WHERE run_id = ${sqlString(runId)}`);
+  return Number(rows[0]?.c ?? 0);
+}
+
+describe('official OTLP exporters against the collector', () => {
+  const cases = [
+    ['http/json', (headers: Record<string, string>) => new HttpJsonExporter({ url: `${url}/v1/traces`, headers })],
+    ['http/protobuf', (headers: Record<string, string>) => new HttpProtoExporter({ url: `${url}/v1/traces`, headers })],
+    ['http/protobuf gzip', (headers: Record<string, string>) => new HttpProtoExporter({ url: `${url}/v1/traces`, headers, compression: 'gzip' as never })],
+    ['http/json gzip', (headers: Record<string, string>) => new HttpJsonExporter({ url: `${url}/v1/traces`, headers, compression: 'gzip' as never })],
+  ] as const;
+
+  for (const [name, makeExporter] of cases) {
+    it(`${name}: spans land in the spans and span_events tables with their typed columns`, async () => {
+      const runId = `run-${name}`;
+      const spans = sdkSpans(6, { 'service.name': 'checkout-agents', 'baton.run.id': runId, 'baton.seed': 3 });
+      const exporter = makeExporter({ Authorization: 'Bearer test-token' });
+      const result = await exportWith(exporter, spans);
+      await exporter.shutdown();
+      expect(result.code, String(result.error)).toBe(ExportResultCode.SUCCESS);
+      await waitFor(async () => (await spanCount(runId)) === 6, 20_000, `6 spans of ${runId}`);
+      const rows = await store.query<Record<string, string | number>>(
+        `SELECT span_id, name, kind, status_code, service_name, seed, agent_name, handoff_source, handoff_target, input_tokens, operation ` +
+          `FROM baton.spans FINAL WHERE run_id = ${sqlString(runId)} ORDER BY name`,
+      );
+      const child = rows.find((row) => row.name === 'invoke_agent agent-2')!;
+      expect(child).toMatchObject({ service_name: 'checkout-agents', agent_name: 'agent-2', handoff_source: 'planner', handoff_target: 'agent-2', operation: 'invoke_agent' });
+      expect(Number(child.seed)).toBe(3);
+      expect(Number(child.kind)).toBe(2);
+      expect(Number(child.status_code)).toBe(2);
+      expect(Number(child.input_tokens)).toBe(102);
+      expect(new Set(rows.map((row) => row.span_id))).toEqual(new Set(spans.map((span) => span.spanContext().spanId)));
+      const events = await store.query<{ c: string }>(`SELECT count() AS c FROM baton.span_events FINAL WHERE run_id = ${sqlString(runId)}`);
+      expect(Number(events[0]!.c)).toBe(5);
+      const runs = await store.query<{ baton_version: string }>(`SELECT baton_version FROM baton.runs FINAL WHERE run_id = ${sqlString(runId)}`);
+      expect(runs).toEqual([{ baton_version: 'otlp' }]);
+    });
+  }
+
+  it('an exporter with the wrong token fails and stores nothing', async () => {
+    const runId = 'run-wrong-token';
+    const exporter = new HttpJsonExporter({ url: `${url}/v1/traces`, headers: { Authorization: 'Bearer nope' } });
+    const result = await exportWith(exporter, sdkSpans(2, { 'service.name': 's', 'baton.run.id': runId }));
+    await exporter.shutdown();
+    expect(result.code).toBe(ExportResultCode.FAILED);
+    expect(await spanCount(runId)).toBe(0);
+  });
+
+  it('the same spans sent twice show once (replay is idempotent)', async () => {
+    const runId = 'run-twice';
+    const spans = sdkSpans(4, { 'service.name': 's', 'baton.run.id': runId });
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const exporter = new HttpProtoExporter({ url: `${url}/v1/traces`, headers: { Authorization: 'Bearer test-token' } });
+      expect((await exportWith(exporter, spans)).code).toBe(ExportResultCode.SUCCESS);
+      await exporter.shutdown();
+      const written = server.metrics.spansWritten;
+      await waitFor(() => server.metrics.spansWritten >= written && server.spool.bytes === 0, 20_000, 'spool drained');
+    }
+    await waitFor(() => server.metrics.spansWritten >= 8, 20_000, 'both copies written');
+    expect(await spanCount(runId)).toBe(4);
+  });
+
+  it('GET / lists the runs (placeholder dashboard)', async () => {
+    const response = await fetch(`${url}/`, { headers: { authorization: 'Bearer test-token' } });
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain('run-http/json');
+    expect((await fetch(`${url}/`)).status).toBe(401);
+  });
+});
