@@ -12,32 +12,35 @@ export interface ScheduledEvent {
  * Binary min-heap of events ordered by (timeUs, seq). The sequence number makes
  * the order total: two events at the same time run in the order scheduled.
  */
-export class EventQueue {
-  private heap: ScheduledEvent[] = [];
+export class EventQueue<Event extends ScheduledEvent = ScheduledEvent> {
+  private heap: Event[] = [];
 
   get size(): number {
     return this.heap.length;
   }
 
-  push(event: ScheduledEvent): void {
+  push(event: Event): void {
     const heap = this.heap;
+    const timeUs = event.timeUs;
+    const seq = event.seq;
+    let index = heap.length;
     heap.push(event);
-    let index = heap.length - 1;
     while (index > 0) {
       const parentIndex = (index - 1) >> 1;
       const parent = heap[parentIndex];
-      if (!before(event, parent)) break;
+      // Inlined `before(event, parent)`: the push loop is the kernel's hottest code.
+      if (parent.timeUs < timeUs || (parent.timeUs === timeUs && parent.seq < seq)) break;
       heap[index] = parent;
       index = parentIndex;
     }
     heap[index] = event;
   }
 
-  peek(): ScheduledEvent | undefined {
+  peek(): Event | undefined {
     return this.heap[0];
   }
 
-  pop(): ScheduledEvent | undefined {
+  pop(): Event | undefined {
     const heap = this.heap;
     const top = heap[0];
     const last = heap.pop();
