@@ -35,7 +35,8 @@ export function metricNames(report: RunReport): string[] {
       for (const [key, item] of Object.entries(value)) walk(item, prefix ? `${prefix}.${key}` : key);
     }
   };
-  walk({ workflows: report.workflows, handoffs: report.handoffs, coordination: report.coordination, faults: report.faults }, '');
+  const { run: _run, invariants: _invariants, ...metrics } = report;
+  walk(metrics, '');
   names.push('invariants.violations');
   return names.sort();
 }

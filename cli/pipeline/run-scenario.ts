@@ -70,7 +70,7 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
   await store.insert('runs', [runRow(simulation, columns, scenario, handoffsTotal)]);
   const stored = performance.now();
 
-  const report = await computeRunReport(store, runId);
+  const report = await computeRunReport(store, runId, { scenarioRef: scenario.file });
   const assertions = checkAssertions(report, [...(scenario.spec.assert ?? []), ...(request.extraAssertions ?? [])]);
   const passed = report.invariants.violations.length === 0 && assertions.every((assertion) => assertion.passed);
   const reported = performance.now();
