@@ -54,6 +54,7 @@ export class Spool {
   private flushQueued = false;
   private readonly sealedSegments: SealedSegment[];
   private bytesOnDisk: number;
+  private refusing = false;
 
   private constructor(
     private readonly dir: string,
@@ -93,8 +94,13 @@ export class Spool {
     return this.bytesOnDisk + this.pendingBytes;
   }
 
+  /**
+   * True at the byte limit, and from a refused append until the drain frees
+   * space: once one client is told to back off, all are, instead of small
+   * requests slipping past a large one that keeps being refused.
+   */
   get isFull(): boolean {
-    return this.bytes >= this.bytesMax;
+    return this.bytes >= this.bytesMax || this.refusing;
   }
 
   /** Sealed segments, oldest first. */
@@ -108,7 +114,10 @@ export class Spool {
    */
   append(frame: Buffer): Promise<void> {
     if (this.status !== 'open') return Promise.reject(new Error('spool is closed'));
-    if (this.bytes + frame.length > this.bytesMax) return Promise.reject(new SpoolFullError(this.bytesMax));
+    if (this.bytes + frame.length > this.bytesMax) {
+      this.refusing = true;
+      return Promise.reject(new SpoolFullError(this.bytesMax));
+    }
     return new Promise((resolve, reject) => {
       this.pending.push({ frame, resolve, reject });
       this.pendingBytes += frame.length;
@@ -134,6 +143,7 @@ export class Spool {
       await unlink(segment.path);
       this.sealedSegments.splice(index, 1);
       this.bytesOnDisk -= segment.bytes;
+      this.refusing = false;
     });
   }
 
