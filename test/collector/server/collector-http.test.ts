@@ -45,10 +45,10 @@ describe('POST /v1/traces refusals', () => {
     const { url } = await collector();
     const response = await post(url, 'hello', { 'content-type': 'text/plain' });
     expect(response.status).toBe(415);
-    expect((await response.json()).message).toContain('unsupported Content-Type');
+    expect(((await response.json()) as { message: string }).message).toContain('unsupported Content-Type');
     const brotli = await post(url, JSON.stringify(jsonRequest(1)), { 'content-encoding': 'br' });
     expect(brotli.status).toBe(415);
-    expect((await brotli.json()).message).toContain('unsupported Content-Encoding "br"');
+    expect(((await brotli.json()) as { message: string }).message).toContain('unsupported Content-Encoding "br"');
   });
 
   it('413 past the body limit, sent plain or as a gzip bomb', async () => {
@@ -59,7 +59,7 @@ describe('POST /v1/traces refusals', () => {
     expect(bomb.length).toBeLessThan(64 * 1024);
     const response = await post(url, bomb, { 'content-encoding': 'gzip' });
     expect(response.status).toBe(413);
-    expect((await response.json()).message).toContain('larger than 65536 bytes once decompressed');
+    expect(((await response.json()) as { message: string }).message).toContain('larger than 65536 bytes once decompressed');
     expect((await post(url, gzipSync(JSON.stringify(jsonRequest(2))), { 'content-encoding': 'gzip' })).status).toBe(200);
   });
 
@@ -72,7 +72,7 @@ describe('POST /v1/traces refusals', () => {
     badId.resourceSpans[0].scopeSpans[0].spans[0].traceId = 'xyz';
     const badIdResponse = await post(url, JSON.stringify(badId));
     expect(badIdResponse.status).toBe(400);
-    expect((await badIdResponse.json()).message).toBe('all 1 spans rejected: resourceSpans[0].scopeSpans[0].spans[0].traceId: expected 32 hex chars');
+    expect(((await badIdResponse.json()) as { message: string }).message).toBe('all 1 spans rejected: resourceSpans[0].scopeSpans[0].spans[0].traceId: expected 32 hex chars');
     const proto = await post(url, Buffer.from([0x0a, 0x05, 0x01]), { 'content-type': 'application/x-protobuf' });
     expect(proto.status).toBe(400);
     expect(proto.headers.get('content-type')).toContain('application/x-protobuf');
