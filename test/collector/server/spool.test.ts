@@ -1,0 +1,136 @@
+import { existsSync, readFileSync, truncateSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { RunColumns, SpanRecord } from '../../../collector/span-rows.js';
+import { Spool, SpoolFullError } from '../../../collector/spool/spool.js';
+import { SpoolDrain } from '../../../collector/spool/spool-drain.js';
+import { decodeSegment, encodeSpoolRecord, spoolRecordOf } from '../../../collector/spool/spool-record.js';
+import { MemoryStore, tempDir, waitFor } from './collector-fixtures.js';
+
+const run: RunColumns = { runId: 'r', sweepId: '', scenario: '', seed: 0, recordedDate: '2026-01-02', serviceName: 's' };
+
+function span(index: number): SpanRecord {
+  return {
+    traceId: 'a'.repeat(32),
+    spanId: index.toString(16).padStart(16, '0'),
+    parentSpanId: '',
+    name: `span-${index}`,
+    kind: 0,
+    startNs: 1_767_312_000_000_000_000n,
+    endNs: 1_767_312_000_000_001_000n,
+    statusCode: 0,
+    statusMessage: '',
+    attributes: { i: index },
+    events: [{ name: 'e', timeNs: 1_767_312_000_000_000_500n, attributes: {} }],
+  };
+}
+
+function frame(...indexes: number[]): Buffer {
+  return encodeSpoolRecord(spoolRecordOf([{ run, spans: indexes.map(span) }]));
+}
+
+describe('Spool', () => {
+  it('concurrent appends share one write and survive a reopen, in order', async () => {
+    const dir = tempDir('spool');
+    const spool = await Spool.open({ dir });
+    await Promise.all(Array.from({ length: 200 }, (_, index) => spool.append(frame(index))));
+    await spool.close();
+    const reopened = await Spool.open({ dir });
+    expect(reopened.sealed()).toHaveLength(1);
+    const { records, tornBytes } = decodeSegment(readFileSync(reopened.sealed()[0]!.path));
+    expect(tornBytes).toBe(0);
+    expect(records.map((record) => record.spans[0]!.name)).toEqual(Array.from({ length: 200 }, (_, index) => `span-${index}`));
+    expect(records[0]!.events).toHaveLength(1);
+    await reopened.close();
+  });
+
+  it('seals a segment once it reaches segmentBytesMax', async () => {
+    const spool = await Spool.open({ dir: tempDir('spool'), segmentBytesMax: 2_000 });
+    for (let index = 0; index < 10; index += 1) await spool.append(frame(index));
+    expect(spool.sealed().length).toBeGreaterThanOrEqual(3);
+    await spool.close();
+  });
+
+  it('refuses an append past bytesMax without writing it, and reports full until space frees', async () => {
+    const spool = await Spool.open({ dir: tempDir('spool'), bytesMax: 3_000 });
+    await spool.append(frame(1));
+    const bytes = spool.bytes;
+    await expect(spool.append(frame(...Array.from({ length: 20 }, (_, index) => index)))).rejects.toBeInstanceOf(SpoolFullError);
+    expect(spool.bytes).toBe(bytes);
+    expect(spool.isFull).toBe(true);
+    await spool.sealActive();
+    await spool.remove(spool.sealed()[0]!);
+    expect(spool.isFull).toBe(false);
+    await spool.close();
+  });
+
+  it('a torn record at the end (a crash mid-append) is dropped, the records before it kept', async () => {
+    const dir = tempDir('spool');
+    const spool = await Spool.open({ dir });
+    await spool.append(frame(1));
+    await spool.append(frame(2));
+    await spool.close();
+    const path = join(dir, 'segment-000000000001.spool');
+    truncateSync(path, readFileSync(path).length - 3);
+    const contents = decodeSegment(readFileSync(path));
+    expect(contents.records.map((record) => record.spans[0]!.name)).toEqual(['span-1']);
+    expect(contents.tornBytes).toBeGreaterThan(0);
+    // A flipped byte inside the last record fails its checksum the same way.
+    const bytes = readFileSync(path);
+    bytes[bytes.length - 1] ^= 0xff;
+    expect(decodeSegment(bytes).records).toHaveLength(1);
+  });
+});
+
+describe('SpoolDrain', () => {
+  it('deletes a segment only after the store acknowledged it, retrying with doubling backoff', async () => {
+    const dir = tempDir('spool');
+    const spool = await Spool.open({ dir });
+    const store = new MemoryStore();
+    store.failInserts = 4;
+    const waits: number[] = [];
+    let written = 0;
+    const drain = new SpoolDrain(spool, store, {
+      intervalMs: 5,
+      backoffMsMin: 5,
+      backoffMsMax: 20,
+      onRetry: (_error, _attempt, waitMs) => waits.push(waitMs),
+      onWritten: (spans) => (written += spans),
+    });
+    await spool.append(frame(1, 2, 3));
+    drain.start();
+    await waitFor(() => waits.length >= 2, 5_000, 'two failed writes');
+    expect(existsSync(join(dir, 'segment-000000000001.spool'))).toBe(true);
+    await waitFor(() => written === 3, 5_000, 'the segment written');
+    expect(waits).toEqual([5, 10, 20, 20]);
+    expect(existsSync(join(dir, 'segment-000000000001.spool'))).toBe(false);
+    expect(store.spanIds()).toHaveLength(3);
+    expect(store.rows.get('span_events')?.size).toBe(3);
+    expect([...store.rows.get('runs')!.values()]).toMatchObject([{ run_id: 'r', baton_version: 'otlp' }]);
+    await drain.stop();
+    await spool.close();
+  });
+
+  it('stopped while the store is down, it leaves the segment for the next process to replay', async () => {
+    const dir = tempDir('spool');
+    const spool = await Spool.open({ dir });
+    const store = new MemoryStore();
+    store.failInserts = Number.POSITIVE_INFINITY;
+    let retries = 0;
+    const drain = new SpoolDrain(spool, store, { intervalMs: 5, backoffMsMin: 5, onRetry: () => (retries += 1) });
+    await spool.append(frame(7));
+    drain.start();
+    await waitFor(() => retries > 0, 5_000, 'a failed write');
+    await drain.stop();
+    await spool.close();
+
+    const replayed = await Spool.open({ dir });
+    const healthy = new MemoryStore();
+    const next = new SpoolDrain(replayed, healthy, { intervalMs: 5 });
+    next.start();
+    await waitFor(() => healthy.spanIds().length === 1, 5_000, 'replay');
+    await waitFor(() => replayed.bytes === 0, 5_000, 'segment removed');
+    await next.stop();
+    await replayed.close();
+  });
+});
