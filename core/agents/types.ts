@@ -10,6 +10,14 @@ export interface AgentSpec {
   acceptsSchemaVersions?: number[];
   /** Envelope schema version this agent emits. Default 1. */
   emitsSchemaVersion?: number;
+  /** Context the agent's model holds; more handed-off context is truncated (`context.overflow`). Default unlimited. */
+  contextWindowTokens?: number;
+  /** Skill proficiency in [0, 1] by capability, for routing. Default 1 for each listed capability. */
+  proficiency?: Record<string, number>;
+  /** Price per 1,000 tokens, for cost-aware routing and cost budgets. Default 0.002 USD. */
+  costPerKiloTokenUsd?: number;
+  /** Tokens a task typically takes on this agent, for cost scoring. Default 2,000. */
+  expectedTokens?: number;
 }
 
 /** What an agent is asked to do. */

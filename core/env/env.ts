@@ -17,4 +17,9 @@ export interface Env {
   storage: VersionedStorage;
   tracer: Tracer;
   observer: Observer;
+  /**
+   * The clock of node `node` (skewed and drifting under simulation). Timeouts a
+   * node measures should use it; absent, every node uses `clock`.
+   */
+  clockFor?(node: string): Clock;
 }

@@ -34,6 +34,8 @@ export interface ReasoningContext {
   assumptions: string[];
   uncertainties: string[];
   recommendations: string[];
+  /** Schema version 2 only: the reasoning trace an upgraded agent emits. */
+  reasoningTrace?: string[];
 }
 
 /** Pointers into shared memory (optional). */
@@ -49,6 +51,8 @@ export interface EnvelopeMetadata {
   handoffTimestampUs: number;
   /** Context size in tokens as the source estimated it. */
   contextTokens: number;
+  /** True when the context was compressed by summarisation to fit a limit. */
+  compressed?: boolean;
 }
 
 /**

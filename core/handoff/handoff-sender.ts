@@ -1,29 +1,61 @@
 import type { Span } from '@opentelemetry/api';
 import type { Env } from '../env/env.js';
+import type { HandoffPhase } from '../env/observer.js';
+import type { ResolvedDesignPolicies } from '../policies/design-policies.js';
 import { ATTR, SPAN, type HandoffOutcome } from '../telemetry/attributes.js';
 import type { SpanClock } from '../telemetry/virtual-spans.js';
 import { ReplyWaiter } from '../resilience/reply-wait.js';
 import { backoffDelayMs } from '../resilience/backoff.js';
-import { envelopeBytes, type HandoffEnvelope } from './envelope.js';
-import { DEFAULT_ACK_TIMEOUT_MS, DEFAULT_HANDOFF_ATTEMPTS_MAX, type HandoffPolicy } from './handoff-policy.js';
-import { MSG, type HandoffReply } from '../supervisor/protocol.js';
+import { SharedMemory } from '../memory/shared-memory.js';
+import { MSG, type HandoffReply, type HandoffRoute } from '../supervisor/protocol.js';
+import { envelopeBytes, sealEnvelope, type HandoffEnvelope, type UnsealedEnvelope } from './envelope.js';
+import { DEFAULT_ACK_TIMEOUT_MS, DEFAULT_HANDOFF_ATTEMPTS_MAX, HANDOFF_RECOVERIES_MAX, type HandoffPolicy } from './handoff-policy.js';
+import { prepareEnvelope, recoverFromNack } from './handoff-preparation.js';
+import { HandoffRecords } from './handoff-record.js';
+import { CheckpointStore } from './checkpoint-store.js';
+
+/** How a handoff ended, and which agent took it. */
+export interface HandoffSendResult {
+  outcome: HandoffOutcome;
+  acceptedBy?: string;
+  reason?: string;
+}
+
+/** One handoff in flight on the source. */
+interface Flight {
+  envelope: HandoffEnvelope;
+  body: UnsealedEnvelope;
+  route: HandoffRoute;
+  span: Span;
+  epoch: number;
+  checkpointKey: string;
+}
 
 /**
- * Source side of a handoff: sends the sealed envelope to the target agent and
- * waits for ACK/NACK, retrying on timeout with exponential backoff and jitter.
+ * Source side of a handoff. `two-phase`: checkpoint, validate (fallback
+ * schema), compress/write context, record `preparing`, publish and wait for
+ * ACK/NACK with exponential backoff and jitter, recover per NACK reason, move
+ * to a backup agent when the target stays silent, roll back on failure.
+ * `direct`: publish once and assume success (fire-and-forget, naive).
  * The handoff id stays the same across attempts so the target deduplicates.
  */
 export class HandoffSender {
-  private replies: ReplyWaiter<HandoffReply>;
+  private readonly replies: ReplyWaiter<HandoffReply>;
+  private readonly records: HandoffRecords;
+  private readonly checkpoints: CheckpointStore;
 
   constructor(
     private readonly env: Env,
     private readonly spans: SpanClock,
     private readonly node: string,
     private readonly policy: HandoffPolicy,
+    private readonly design: ResolvedDesignPolicies,
+    private readonly memory: SharedMemory,
     private readonly isCurrent: (epoch: number) => boolean,
   ) {
     this.replies = new ReplyWaiter(env.clock);
+    this.records = new HandoffRecords(env.storage);
+    this.checkpoints = new CheckpointStore(env, spans);
   }
 
   /** Routes a reply from the target to the waiting attempt. */
@@ -37,70 +69,141 @@ export class HandoffSender {
   }
 
   /**
-   * Hands `envelope` off to `targetAgent` under `parent`. Resolves with the
-   * outcome, or undefined when the node crashed meanwhile (epoch changed).
+   * Hands `body` off along `route` under `parent`. Resolves with the outcome,
+   * or undefined when the node crashed meanwhile (epoch changed).
    */
-  async send(envelope: HandoffEnvelope, targetAgent: string, parent: Span, epoch: number): Promise<HandoffOutcome | undefined> {
-    const attemptsMax = this.policy.attemptsMax ?? DEFAULT_HANDOFF_ATTEMPTS_MAX;
-    const ackTimeoutMs = this.policy.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
-    const backoffStream = this.env.random.stream(`backoff/${this.node}`);
-    const span = this.spans.start(`${SPAN.handoff} ${this.node} -> ${targetAgent}`, parent, {
-      [ATTR.handoffId]: envelope.handoffId,
+  async send(body: UnsealedEnvelope, route: HandoffRoute, parent: Span, epoch: number): Promise<HandoffSendResult | undefined> {
+    const span = this.spans.start(`${SPAN.handoff} ${this.node} -> ${route.targetAgent}`, parent, {
+      [ATTR.handoffId]: body.handoffId,
       [ATTR.handoffSource]: this.node,
-      [ATTR.handoffTarget]: targetAgent,
-      [ATTR.workflowId]: envelope.workflowId,
-      [ATTR.taskId]: envelope.targetTaskId,
+      [ATTR.handoffTarget]: route.targetAgent,
+      [ATTR.workflowId]: body.workflowId,
+      [ATTR.taskId]: body.targetTaskId,
+      'baton.handoff.protocol': this.design.handoffProtocol,
+    });
+    this.env.observer.record({ type: 'handoff.prepared', workflowId: body.workflowId, handoffId: body.handoffId, source: this.node, target: route.targetAgent, spanId: span.spanContext().spanId });
+    const checkpointKey = `checkpoints/${body.workflowId}/${body.sourceTaskId}`;
+    if (this.design.handoffProtocol === 'two-phase') {
+      await this.checkpoints.save(checkpointKey, { body }, span, `before handoff ${body.handoffId}`);
+      if (!this.isCurrent(epoch)) return undefined;
+      this.phase(body, route.targetAgent, 'checkpointed');
+    }
+    const prepared = await prepareEnvelope(this.env, this.memory, this.design, body, route, this.node);
+    if (!this.isCurrent(epoch)) return undefined;
+    if (prepared.fragmentIds.length > 0) this.phase(body, route.targetAgent, 'context-written');
+    const envelope = prepared.envelope;
+    span.setAttributes({
       [ATTR.handoffSchemaVersion]: envelope.metadata.schemaVersion,
       [ATTR.handoffContextBytes]: envelopeBytes(envelope),
       [ATTR.handoffContextTokens]: envelope.metadata.contextTokens,
+      'baton.handoff.compressed': envelope.metadata.compressed ?? false,
     });
-    this.env.observer.record({
-      type: 'handoff.prepared',
-      workflowId: envelope.workflowId,
-      handoffId: envelope.handoffId,
+    if (this.design.handoffProtocol === 'direct') return this.sendDirect(envelope, route, span);
+    const status = await this.records.prepare(envelope.handoffId, {
       source: this.node,
-      target: targetAgent,
-      spanId: span.spanContext().spanId,
+      target: route.targetAgent,
+      sourceTaskId: body.sourceTaskId,
+      checkpointKey,
+      fragmentIds: prepared.fragmentIds,
     });
-    let outcome: HandoffOutcome = 'failed';
-    let reason = 'ack-timeout';
-    let attempt = 0;
-    for (attempt = 1; attempt <= attemptsMax; attempt++) {
-      const attemptSpan = this.spans.start(SPAN.handoffAttempt, span, {
+    if (!this.isCurrent(epoch)) return undefined;
+    if (status === 'accepted') return this.finish({ envelope, body: prepared.body, route, span, epoch, checkpointKey }, { outcome: 'accepted', acceptedBy: route.targetAgent });
+    const result = await this.exchange({ envelope, body: prepared.body, route, span, epoch, checkpointKey });
+    return result === undefined ? undefined : this.finish({ envelope, body: prepared.body, route, span, epoch, checkpointKey }, result);
+  }
+
+  /** Naive: one publish, no ACK wait, success assumed. */
+  private sendDirect(envelope: HandoffEnvelope, route: HandoffRoute, span: Span): HandoffSendResult {
+    this.env.transport.send({ from: this.node, to: route.targetAgent, kind: MSG.handoffOffer, body: { envelope, protocol: 'direct' } });
+    this.phase(envelope, route.targetAgent, 'published');
+    this.spans.end(span, { [ATTR.handoffOutcome]: 'accepted', [ATTR.handoffAttempt]: 1, [ATTR.handoffPhase]: 'published' });
+    return { outcome: 'accepted', acceptedBy: route.targetAgent };
+  }
+
+  /** Publishes to the target, then to each backup agent, until ACK, final NACK or exhaustion. */
+  private async exchange(flight: Flight): Promise<HandoffSendResult | undefined> {
+    const targets = [flight.route.targetAgent, ...(flight.route.backupAgents ?? [])];
+    let last: HandoffSendResult = { outcome: 'failed', reason: 'ack-timeout' };
+    for (const target of targets) {
+      const result = await this.exchangeWith(flight, target);
+      if (result === undefined) return undefined;
+      last = result;
+      if (result.outcome !== 'failed' || result.reason !== 'ack-timeout') return result;
+      this.spans.event(flight.span, 'baton.handoff.target_unavailable', { [ATTR.handoffTarget]: target });
+    }
+    return last;
+  }
+
+  private async exchangeWith(flight: Flight, target: string): Promise<HandoffSendResult | undefined> {
+    const attemptsMax = this.policy.attemptsMax ?? DEFAULT_HANDOFF_ATTEMPTS_MAX;
+    const ackTimeoutMs = this.policy.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
+    const backoffStream = this.env.random.stream(`backoff/${this.node}`);
+    let recoveries = 0;
+    for (let attempt = 1; attempt <= attemptsMax; attempt++) {
+      const attemptSpan = this.spans.start(SPAN.handoffAttempt, flight.span, {
         [ATTR.coordinationKind]: 'handoff',
-        [ATTR.handoffId]: envelope.handoffId,
+        [ATTR.handoffId]: flight.envelope.handoffId,
         [ATTR.handoffAttempt]: attempt,
+        [ATTR.handoffTarget]: target,
         [ATTR.handoffPhase]: 'publish',
       });
-      this.env.transport.send({ from: this.node, to: targetAgent, kind: MSG.handoffOffer, body: { envelope } });
-      const reply = await this.replies.wait(envelope.handoffId, ackTimeoutMs);
-      if (!this.isCurrent(epoch)) return undefined;
-      if (reply === 'timeout') {
-        this.spans.end(attemptSpan, { [ATTR.outcome]: 'timeout' }, 'ack_timeout');
-      } else if (reply.accepted) {
+      this.env.transport.send({ from: this.node, to: target, kind: MSG.handoffOffer, body: { envelope: flight.envelope, protocol: 'two-phase' } });
+      this.phase(flight.envelope, target, 'published');
+      const reply = await this.replies.wait(flight.envelope.handoffId, ackTimeoutMs);
+      if (!this.isCurrent(flight.epoch)) return undefined;
+      if (reply !== 'timeout' && reply.accepted) {
         this.spans.end(attemptSpan, { [ATTR.outcome]: 'ack' });
-        outcome = 'accepted';
-        break;
-      } else {
+        this.phase(flight.envelope, target, 'ack-received');
+        return { outcome: 'accepted', acceptedBy: target };
+      }
+      if (reply !== 'timeout') {
         this.spans.end(attemptSpan, { [ATTR.outcome]: 'nack' }, reply.reason ?? 'nack');
-        outcome = 'rejected';
-        reason = reply.reason ?? 'nack';
-        break;
+        const reason = reply.reason ?? 'nack';
+        if (reason === 'rolled-back') return { outcome: 'rolled_back', reason };
+        if (recoveries >= HANDOFF_RECOVERIES_MAX) return { outcome: 'rejected', reason };
+        recoveries++;
+        const recovered = await recoverFromNack(this.checkpoints, flight.checkpointKey, flight.body, reason, flight.route);
+        if (!this.isCurrent(flight.epoch)) return undefined;
+        if (recovered === undefined) return { outcome: 'rejected', reason };
+        this.spans.event(flight.span, 'baton.handoff.recovery', { 'baton.handoff.nack_reason': reason, 'baton.handoff.recovery': recovered.recovery });
+        flight.body = recovered.body;
+        flight.envelope = sealEnvelope(recovered.body);
+        continue;
       }
+      this.spans.end(attemptSpan, { [ATTR.outcome]: 'timeout' }, 'ack_timeout');
       if (attempt < attemptsMax) {
-        const backoffSpan = this.spans.start(SPAN.backoff, span, { [ATTR.coordinationKind]: 'retry', [ATTR.attempt]: attempt });
+        const backoffSpan = this.spans.start(SPAN.backoff, flight.span, { [ATTR.coordinationKind]: 'retry', [ATTR.attempt]: attempt });
         await this.env.clock.sleepMs(backoffDelayMs(this.policy.backoff ?? {}, attempt, backoffStream));
-        if (!this.isCurrent(epoch)) return undefined;
         this.spans.end(backoffSpan);
+        if (!this.isCurrent(flight.epoch)) return undefined;
       }
     }
-    const attempts = Math.min(attempt, attemptsMax);
-    if (outcome === 'accepted') {
-      this.spans.end(span, { [ATTR.handoffOutcome]: outcome, [ATTR.handoffAttempt]: attempts, [ATTR.handoffPhase]: 'accepted' });
-    } else {
-      this.env.observer.record({ type: 'handoff.failed', workflowId: envelope.workflowId, handoffId: envelope.handoffId, reason });
-      this.spans.end(span, { [ATTR.handoffOutcome]: outcome, [ATTR.handoffAttempt]: attempts, [ATTR.handoffPhase]: 'publish' }, reason);
+    return { outcome: 'failed', reason: 'ack-timeout' };
+  }
+
+  /** Ends the handoff: success as is; failure rolls the record back and deletes the context. */
+  private async finish(flight: Flight, result: HandoffSendResult): Promise<HandoffSendResult | undefined> {
+    const { envelope, span } = flight;
+    if (result.outcome === 'accepted') {
+      this.spans.end(span, { [ATTR.handoffOutcome]: 'accepted', [ATTR.handoffPhase]: 'accepted', 'baton.handoff.accepted_by': result.acceptedBy ?? '' });
+      return result;
     }
-    return outcome;
+    const reason = result.reason ?? result.outcome;
+    const settled = await this.records.settle(envelope.handoffId, 'rolled_back', { reason });
+    if (!this.isCurrent(flight.epoch)) return undefined;
+    if (settled === 'accepted') {
+      // The target accepted and its ACK was lost: "accepted but source unaware, proceed normally".
+      this.spans.end(span, { [ATTR.handoffOutcome]: 'accepted', [ATTR.handoffPhase]: 'accepted' });
+      return { outcome: 'accepted', acceptedBy: (await this.records.read(envelope.handoffId))?.record.acceptedBy ?? flight.route.targetAgent };
+    }
+    for (const id of envelope.memory.sharedFragmentIds) await this.memory.remove(envelope.workflowId, id);
+    this.env.observer.record({ type: 'handoff.failed', workflowId: envelope.workflowId, handoffId: envelope.handoffId, reason });
+    this.env.observer.record({ type: 'handoff.rolled_back', workflowId: envelope.workflowId, handoffId: envelope.handoffId, reason });
+    this.spans.end(span, { [ATTR.handoffOutcome]: 'rolled_back', [ATTR.handoffPhase]: 'rolled_back' }, reason);
+    return { outcome: 'rolled_back', reason };
+  }
+
+  private phase(envelope: { workflowId: string; handoffId: string }, target: string, phase: HandoffPhase): void {
+    this.env.observer.record({ type: 'handoff.phase', workflowId: envelope.workflowId, handoffId: envelope.handoffId, phase, source: this.node, target });
   }
 }

@@ -11,6 +11,10 @@ export interface CarriedSpanContext {
 export interface HandoffRoute {
   targetTaskId: string;
   targetAgent: string;
+  /** Envelope schema versions the target accepts (for the fallback schema). Default [1]. */
+  acceptsSchemaVersions?: number[];
+  /** Agents with the same capability to try when the target stays silent (single-input targets only). */
+  backupAgents?: string[];
 }
 
 /** supervisor → agent: run this task attempt. */
@@ -24,6 +28,10 @@ export interface TaskAssign {
   dependsOn: string[];
   routes: HandoffRoute[];
   parent: CarriedSpanContext;
+  /** Version of the workflow state the task must not read older than (0: any). */
+  epochRequired: number;
+  /** Tokens the attempt may use (input + output); absent = no budget. */
+  tokensMax?: number;
 }
 
 /** agent → supervisor: outcome of a task attempt and of its handoffs. */
@@ -34,7 +42,10 @@ export interface TaskResult {
   agent: string;
   status: 'completed' | 'failed';
   error?: string;
-  handoffs: { targetTaskId: string; handoffId: string; outcome: HandoffOutcome }[];
+  handoffs: { targetTaskId: string; handoffId: string; outcome: HandoffOutcome; acceptedBy?: string }[];
+  /** Workflow-state version at which the task's effect is committed. */
+  effectVersion?: number;
+  usage: { inputTokens: number; outputTokens: number };
 }
 
 /** supervisor → agent: the result of (workflowId, taskId, attempt) arrived. */
@@ -47,6 +58,7 @@ export interface TaskResultAck {
 /** agent → agent: offer of a handoff. */
 export interface HandoffOffer {
   envelope: HandoffEnvelope;
+  protocol: 'direct' | 'two-phase';
 }
 
 /** agent → agent: the handoff was accepted or refused. */

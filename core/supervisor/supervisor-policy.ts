@@ -7,7 +7,16 @@ export interface SupervisorPolicy {
   /** Attempts per task before it fails. Default 3. */
   taskAttemptsMax?: number;
   backoff?: BackoffPolicy;
+  /** Tasks of one workflow assigned at once (seed 003 `maxConcurrentAgents`). Default unlimited. */
+  maxConcurrentAgents?: number;
+  /** How often a supervisor that lost an assignment race re-reads the task store. Default 500 ms. */
+  followPollMs?: number;
+  /** Checkpoint the workflow after each phase (topological batch). Default true. */
+  checkpointPhases?: boolean;
 }
 
 export const DEFAULT_TASK_TIMEOUT_MS = 30_000;
 export const DEFAULT_TASK_ATTEMPTS_MAX = 3;
+export const DEFAULT_FOLLOW_POLL_MS = 500;
+/** Polls of a followed task before the follower gives it up as lost. */
+export const FOLLOW_POLLS_MAX = 2_000;

@@ -4,14 +4,20 @@ import type { WorkflowStatus } from '../env/observer.js';
 import type { Message } from '../env/transport.js';
 import type { AgentSpec } from '../agents/types.js';
 import type { TaskContext } from '../handoff/envelope.js';
+import { CheckpointStore } from '../handoff/checkpoint-store.js';
+import { resolveDesignPolicies, type DesignPolicies, type ResolvedDesignPolicies } from '../policies/design-policies.js';
 import { backoffDelayMs } from '../resilience/backoff.js';
+import { TaskStore } from '../tasks/task-store.js';
 import { ATTR, SPAN } from '../telemetry/attributes.js';
 import { SpanClock } from '../telemetry/virtual-spans.js';
 import { planBatches, successorsOf } from '../workflow/dag.js';
 import type { WorkflowSpec } from '../workflow/types.js';
 import { CoreError } from '../errors/core-errors.js';
-import { MSG, type TaskAssign, type TaskResult } from './protocol.js';
-import { DEFAULT_TASK_ATTEMPTS_MAX, DEFAULT_TASK_TIMEOUT_MS, type SupervisorPolicy } from './supervisor-policy.js';
+import { degradedResult, type DegradedResult } from './degradation.js';
+import { MSG, type HandoffRoute, type TaskAssign, type TaskResult } from './protocol.js';
+import { StaticRouter, type TaskRouter } from './task-router.js';
+import { DEFAULT_FOLLOW_POLL_MS, DEFAULT_TASK_ATTEMPTS_MAX, DEFAULT_TASK_TIMEOUT_MS, FOLLOW_POLLS_MAX, type SupervisorPolicy } from './supervisor-policy.js';
+import { inspectTimedOutTask } from './timeout-recovery.js';
 import { WorkflowState } from './workflow-state.js';
 
 /** One run of a workflow: its id, its DAG, and the request that started it. */
@@ -27,6 +33,8 @@ export interface WorkflowOutcome {
   status: WorkflowStatus;
   completedTasks: string[];
   failedTasks: { taskId: string; reason: string }[];
+  /** Graceful degradation summary (seed 002). */
+  result: DegradedResult;
 }
 
 interface ActiveWorkflow {
@@ -35,47 +43,75 @@ interface ActiveWorkflow {
   span: Span;
   finish: (outcome: WorkflowOutcome) => void;
   timers: Map<string, { cancel(): void }>;
+  batches: string[][];
+  phasesCheckpointed: number;
+  /** Agent chosen per task, decided once (successors are routed when their source is assigned). */
+  agents: Map<string, string>;
+}
+
+/** Options of a supervisor node beyond its policy. */
+export interface SupervisorOptions {
+  node?: string;
+  design?: DesignPolicies;
+  router?: TaskRouter;
 }
 
 /**
- * The supervisor node: validates each workflow's DAG before anything runs,
- * assigns ready tasks to agents (in dependency order, independent tasks in
- * parallel), times out and retries attempts with backoff, and ends the workflow
- * when every task is completed or failed.
+ * The supervisor node: validates each workflow's DAG before anything runs
+ * (unless DAG validation is off), claims ready tasks in the task store with
+ * optimistic locking (unless off) and assigns them to the agents the router
+ * picks, times out and retries attempts with backoff after checking the store,
+ * checkpoints after each phase, and ends the workflow with a graceful
+ * degradation summary. Several instances may race for the same workflow.
  */
 export class Supervisor {
+  readonly node: string;
   private readonly spans: SpanClock;
+  private readonly design: ResolvedDesignPolicies;
+  private readonly tasks: TaskStore;
+  private readonly checkpoints: CheckpointStore;
+  private readonly router: TaskRouter;
   private readonly active = new Map<string, ActiveWorkflow>();
 
   constructor(
     private readonly env: Env,
     private readonly agents: readonly AgentSpec[],
     private readonly policy: SupervisorPolicy = {},
-    readonly node = 'supervisor',
+    options: SupervisorOptions = {},
   ) {
+    this.node = options.node ?? 'supervisor';
     this.spans = new SpanClock(env.tracer, env.clock);
-    env.transport.listen(node, (message) => this.onMessage(message));
+    this.design = resolveDesignPolicies(options.design);
+    this.tasks = new TaskStore(env.storage);
+    this.checkpoints = new CheckpointStore(env, this.spans);
+    this.router = options.router ?? new StaticRouter();
+    env.transport.listen(this.node, (message) => this.onMessage(message));
   }
 
   /**
-   * Starts `instance` now and resolves when it is terminal. A DAG with a cycle
-   * or an unknown dependency is refused before any task runs (status 'failed').
+   * Starts `instance` now and resolves when it is terminal. With DAG
+   * validation, a cycle or unknown dependency is refused before any task runs.
    */
   runWorkflow(instance: WorkflowInstance): Promise<WorkflowOutcome> {
     const span = this.spans.start(`${SPAN.workflow} ${instance.spec.name}`, undefined, {
       [ATTR.operationName]: 'invoke_workflow',
       [ATTR.workflowName]: instance.spec.name,
       [ATTR.workflowId]: instance.workflowId,
+      'baton.supervisor': this.node,
     });
     this.env.observer.record({ type: 'workflow.started', workflowId: instance.workflowId, traceId: span.spanContext().traceId });
-    try {
-      planBatches(instance.spec.tasks);
-    } catch (error) {
-      const reason = error instanceof CoreError ? error.message : String(error);
-      this.env.observer.record({ type: 'dag.rejected', workflowId: instance.workflowId, reason });
-      this.env.observer.record({ type: 'workflow.finished', workflowId: instance.workflowId, status: 'failed' });
-      this.spans.end(span, { [ATTR.outcome]: 'failed' }, 'dag_invalid');
-      return Promise.resolve({ workflowId: instance.workflowId, status: 'failed', completedTasks: [], failedTasks: [] });
+    let batches: string[][] = [];
+    if (this.design.dagValidation) {
+      try {
+        batches = planBatches(instance.spec.tasks);
+      } catch (error) {
+        const reason = error instanceof CoreError ? error.message : String(error);
+        this.env.observer.record({ type: 'dag.rejected', workflowId: instance.workflowId, reason });
+        this.env.observer.record({ type: 'workflow.finished', workflowId: instance.workflowId, status: 'failed' });
+        this.spans.end(span, { [ATTR.outcome]: 'failed' }, 'dag_invalid');
+        const failedTasks = instance.spec.tasks.map((task) => ({ taskId: task.id, reason: 'dag_invalid' }));
+        return Promise.resolve({ workflowId: instance.workflowId, status: 'failed', completedTasks: [], failedTasks, result: degradedResult('failed', [], failedTasks) });
+      }
     }
     return new Promise((resolve) => {
       const workflow: ActiveWorkflow = {
@@ -84,6 +120,9 @@ export class Supervisor {
         span,
         finish: resolve,
         timers: new Map(),
+        batches,
+        phasesCheckpointed: 0,
+        agents: new Map(),
       };
       this.active.set(instance.workflowId, workflow);
       this.advance(workflow);
@@ -93,103 +132,228 @@ export class Supervisor {
   private onMessage(message: Message): void {
     if (message.kind !== MSG.taskResult) return;
     const result = message.body as TaskResult;
-    this.env.transport.send({
-      from: this.node,
-      to: message.from,
-      kind: MSG.taskResultAck,
-      body: { workflowId: result.workflowId, taskId: result.taskId, attempt: result.attempt },
-    });
+    const ack = { workflowId: result.workflowId, taskId: result.taskId, attempt: result.attempt };
+    this.env.transport.send({ from: this.node, to: message.from, kind: MSG.taskResultAck, body: ack });
     const workflow = this.active.get(result.workflowId);
     if (!workflow) return;
     const state = workflow.state.tasks.get(result.taskId);
-    if (!state || state.status === 'completed' || state.status === 'failed') return;
+    if (!state || state.status === 'completed' || state.status === 'failed' || state.status === 'following') return;
+    this.router.observe(result.agent, result.status === 'completed', this.env.clock.nowUs());
     if (result.status === 'completed') {
-      this.cancelTimer(workflow, result.taskId);
-      workflow.state.tasks.set(result.taskId, { status: 'completed', attempt: result.attempt, agent: result.agent });
-      for (const handoff of result.handoffs) {
-        const key = `${result.taskId}->${handoff.targetTaskId}`;
-        if (handoff.outcome === 'accepted') workflow.state.acceptedHandoffs.add(key);
-        else workflow.state.failedHandoffs.add(key);
-      }
-      this.env.observer.record({ type: 'task.completed', workflowId: result.workflowId, taskId: result.taskId, agent: result.agent, attempt: result.attempt });
-      this.advance(workflow);
+      const acceptedBy = new Map(result.handoffs.filter((h) => h.outcome === 'accepted').map((h) => [h.targetTaskId, h.acceptedBy ?? '']));
+      const handoffs = result.handoffs.map((h) => ({ targetTaskId: h.targetTaskId, outcome: h.outcome, acceptedBy: h.acceptedBy }));
+      this.complete(workflow, result.taskId, result.agent, result.attempt, result.effectVersion ?? 0, acceptedBy, handoffs);
     } else if (state.status === 'assigned' && state.attempt === result.attempt) {
       this.cancelTimer(workflow, result.taskId);
       void this.attemptFailed(workflow, result.taskId, result.attempt, result.agent, result.error ?? 'agent_error');
     }
   }
 
-  /** Assigns every ready task, fails unreachable ones, ends the workflow when terminal. */
+  /** Marks a task completed here and in the task store (for racing supervisors) and moves on. */
+  private complete(
+    workflow: ActiveWorkflow,
+    taskId: string,
+    agent: string,
+    attempt: number,
+    effectVersion: number,
+    acceptedBy: Map<string, string>,
+    handoffs: { targetTaskId: string; outcome: string; acceptedBy?: string }[],
+  ): void {
+    this.cancelTimer(workflow, taskId);
+    const { state } = workflow;
+    state.tasks.set(taskId, { status: 'completed', attempt, agent, effectVersion });
+    for (const target of successorsOf(workflow.instance.spec.tasks, taskId)) {
+      const key = `${taskId}->${target}`;
+      const by = acceptedBy.get(target);
+      if (by === undefined) state.failedHandoffs.add(key);
+      else {
+        state.acceptedHandoffs.add(key);
+        if (by !== '') state.acceptedBy.set(key, by);
+      }
+    }
+    this.env.observer.record({ type: 'task.completed', workflowId: workflow.instance.workflowId, taskId, agent, attempt });
+    if (this.design.assignmentLocking) {
+      void this.tasks.finish(workflow.instance.workflowId, taskId, this.node, { status: 'completed', attempt, owner: this.node, agent, effectVersion, handoffs });
+    }
+    this.advance(workflow);
+  }
+
+  /** Assigns every ready task (within maxConcurrentAgents), checkpoints finished phases, ends the workflow when terminal. */
   private advance(workflow: ActiveWorkflow): void {
-    for (const taskId of workflow.state.readyTasks()) this.assign(workflow, taskId, 1);
+    const limit = this.policy.maxConcurrentAgents ?? Number.POSITIVE_INFINITY;
+    let inFlight = [...workflow.state.tasks.values()].filter((task) => task.status === 'assigned' || task.status === 'claiming').length;
+    for (const taskId of workflow.state.readyTasks()) {
+      if (inFlight >= limit) break;
+      inFlight++;
+      workflow.state.tasks.set(taskId, { status: 'claiming', attempt: 1 });
+      void this.assign(workflow, taskId, 1);
+    }
     workflow.state.failUnreachable();
+    this.checkpointPhases(workflow);
     const status = workflow.state.status();
     if (status === 'running') return;
     this.active.delete(workflow.instance.workflowId);
-    const completedTasks: string[] = [];
-    const failedTasks: { taskId: string; reason: string }[] = [];
+    const completed: { taskId: string; agent: string }[] = [];
+    const failed: { taskId: string; agent?: string; reason: string }[] = [];
     for (const [taskId, state] of workflow.state.tasks) {
-      if (state.status === 'completed') completedTasks.push(taskId);
-      if (state.status === 'failed') failedTasks.push({ taskId, reason: state.reason });
+      if (state.status === 'completed') completed.push({ taskId, agent: state.agent });
+      if (state.status === 'failed') failed.push({ taskId, agent: workflow.agents.get(taskId), reason: state.reason });
     }
+    const result = degradedResult(status, completed, failed);
     this.env.observer.record({ type: 'workflow.finished', workflowId: workflow.instance.workflowId, status });
-    this.spans.end(workflow.span, { [ATTR.outcome]: status }, status === 'completed' ? undefined : status);
-    workflow.finish({ workflowId: workflow.instance.workflowId, status, completedTasks, failedTasks });
+    this.spans.end(workflow.span, { [ATTR.outcome]: status, 'baton.workflow.confidence': result.confidence }, status === 'completed' ? undefined : status);
+    workflow.finish({
+      workflowId: workflow.instance.workflowId,
+      status,
+      completedTasks: completed.map((task) => task.taskId),
+      failedTasks: failed.map(({ taskId, reason }) => ({ taskId, reason })),
+      result,
+    });
   }
 
-  private assign(workflow: ActiveWorkflow, taskId: string, attempt: number): void {
-    const spec = workflow.state.spec(taskId);
-    const agent = this.route(workflow, taskId);
+  /** Checkpoints each phase (topological batch) once all its tasks are terminal. */
+  private checkpointPhases(workflow: ActiveWorkflow): void {
+    if (this.policy.checkpointPhases === false) return;
+    while (workflow.phasesCheckpointed < workflow.batches.length) {
+      const phase = workflow.batches[workflow.phasesCheckpointed]!;
+      const states = phase.map((taskId) => workflow.state.tasks.get(taskId)!);
+      if (!states.every((task) => task.status === 'completed' || task.status === 'failed')) return;
+      const index = workflow.phasesCheckpointed++;
+      const snapshot = { phase: index, tasks: Object.fromEntries(phase.map((taskId, i) => [taskId, states[i]!.status])) };
+      void this.checkpoints.save(`checkpoints/${workflow.instance.workflowId}/phase-${index}`, snapshot, workflow.span, `phase_${index}_complete`);
+    }
+  }
+
+  /** Claims (with locking) and sends attempt `attempt` of a task; a lost claim turns into following. */
+  private async assign(workflow: ActiveWorkflow, taskId: string, attempt: number): Promise<void> {
+    const workflowId = workflow.instance.workflowId;
+    const agent = this.agentFor(workflow, taskId, attempt);
+    if (this.design.assignmentLocking) {
+      const claim = await this.tasks.claim(workflowId, taskId, attempt, this.node, agent);
+      if (!claim.won) {
+        if (claim.current === undefined || claim.current.status === 'pending') return this.retryClaim(workflow, taskId, attempt);
+        workflow.state.tasks.set(taskId, { status: 'following', owner: claim.current.owner });
+        return this.follow(workflow, taskId);
+      }
+    }
+    if (!this.active.has(workflowId)) return;
     workflow.state.tasks.set(taskId, { status: 'assigned', attempt, agent });
-    const routes = successorsOf(workflow.instance.spec.tasks, taskId).map((targetTaskId) => ({
-      targetTaskId,
-      targetAgent: workflow.state.spec(targetTaskId).agent,
-    }));
     const parent = workflow.span.spanContext();
     const assignment: TaskAssign = {
-      workflowId: workflow.instance.workflowId,
+      workflowId,
       workflowName: workflow.instance.spec.name,
       taskId,
       attempt,
       task: this.taskContext(workflow, taskId),
-      dependsOn: spec.dependsOn,
-      routes,
+      dependsOn: workflow.state.spec(taskId).dependsOn,
+      routes: this.routesFrom(workflow, taskId),
       parent: { traceId: parent.traceId, spanId: parent.spanId },
+      epochRequired: workflow.state.epochFor(taskId),
     };
+    this.env.observer.record({ type: 'task.assigned', workflowId, taskId, attempt, agent, supervisor: this.node, locked: this.design.assignmentLocking });
     this.env.transport.send({ from: this.node, to: agent, kind: MSG.taskAssign, body: assignment });
     const timeoutMs = this.policy.taskTimeoutMs ?? DEFAULT_TASK_TIMEOUT_MS;
     workflow.timers.set(
       taskId,
       this.env.clock.setTimer(timeoutMs, () => {
         workflow.timers.delete(taskId);
-        void this.attemptFailed(workflow, taskId, attempt, agent, 'task_timeout');
+        void this.onTimeout(workflow, taskId, attempt, agent);
       }),
     );
   }
 
-  /** Picks the agent of a task and records the decision as a span. */
-  private route(workflow: ActiveWorkflow, taskId: string): string {
-    const spec = workflow.state.spec(taskId);
-    const capability = spec.capability ?? taskId;
-    const candidates = this.agents.filter((agent) => agent.capabilities.includes(capability)).map((agent) => agent.name);
-    const span = this.spans.start(SPAN.route, workflow.span, {
-      [ATTR.coordinationKind]: 'routing',
-      [ATTR.taskId]: taskId,
-      'baton.route.candidates': candidates.join(','),
-      'baton.route.selected': spec.agent,
-      'baton.route.strategy': 'static',
+  private async retryClaim(workflow: ActiveWorkflow, taskId: string, attempt: number): Promise<void> {
+    await this.env.clock.sleepMs(this.policy.followPollMs ?? DEFAULT_FOLLOW_POLL_MS);
+    if (this.active.has(workflow.instance.workflowId)) await this.assign(workflow, taskId, attempt);
+  }
+
+  /** Another supervisor owns the task: poll the task store until it is terminal, then take its outcome. */
+  private async follow(workflow: ActiveWorkflow, taskId: string): Promise<void> {
+    const workflowId = workflow.instance.workflowId;
+    for (let poll = 0; poll < FOLLOW_POLLS_MAX; poll++) {
+      await this.env.clock.sleepMs(this.policy.followPollMs ?? DEFAULT_FOLLOW_POLL_MS);
+      if (!this.active.has(workflowId)) return;
+      const found = await this.tasks.read(workflowId, taskId);
+      const record = found?.record;
+      if (record?.status === 'completed') {
+        const accepted = (record.handoffs ?? []).filter((h) => h.outcome === 'accepted');
+        const acceptedBy = new Map(accepted.map((h) => [h.targetTaskId, h.acceptedBy ?? '']));
+        workflow.agents.set(taskId, record.agent);
+        const { state } = workflow;
+        state.tasks.set(taskId, { status: 'completed', attempt: record.attempt, agent: record.agent, effectVersion: record.effectVersion });
+        return this.complete(workflow, taskId, record.agent, record.attempt, record.effectVersion ?? 0, acceptedBy, record.handoffs ?? []);
+      }
+      if (record?.status === 'failed') {
+        workflow.state.tasks.set(taskId, { status: 'failed', reason: record.reason ?? 'failed by its owner' });
+        return this.advance(workflow);
+      }
+    }
+    workflow.state.tasks.set(taskId, { status: 'failed', reason: 'owner_lost' });
+    this.advance(workflow);
+  }
+
+  /** Routes of the handoffs from `taskId` to its successors; routes each successor once. */
+  private routesFrom(workflow: ActiveWorkflow, taskId: string): HandoffRoute[] {
+    return successorsOf(workflow.instance.spec.tasks, taskId).map((targetTaskId) => {
+      const targetAgent = this.agentFor(workflow, targetTaskId, 1);
+      const spec = this.agents.find((agent) => agent.name === targetAgent);
+      const target = workflow.state.spec(targetTaskId);
+      const capability = target.capability ?? targetTaskId;
+      const backupAgents =
+        target.dependsOn.length === 1
+          ? this.agents.filter((agent) => agent.name !== targetAgent && agent.capabilities.includes(capability)).map((agent) => agent.name)
+          : [];
+      return { targetTaskId, targetAgent, acceptsSchemaVersions: spec?.acceptsSchemaVersions ?? [1], backupAgents };
     });
-    this.spans.end(span);
-    return spec.agent;
+  }
+
+  /**
+   * The agent of a task: the one that accepted its inputs' handoffs when there
+   * are any (inputs live in that agent's inbox), else the router's choice,
+   * decided once per task (a retry of an input-free task is routed again).
+   */
+  private agentFor(workflow: ActiveWorkflow, taskId: string, attempt: number): string {
+    const spec = workflow.state.spec(taskId);
+    for (const dependency of spec.dependsOn) {
+      const by = workflow.state.acceptedBy.get(`${dependency}->${taskId}`);
+      if (by !== undefined) {
+        workflow.agents.set(taskId, by);
+        return by;
+      }
+    }
+    const decided = workflow.agents.get(taskId);
+    if (decided !== undefined && (attempt === 1 || spec.dependsOn.length > 0)) return decided;
+    const chosen = this.router.choose({ workflowId: workflow.instance.workflowId, task: spec, attempt, exclude: attempt > 1 ? decided : undefined, parent: workflow.span });
+    workflow.agents.set(taskId, chosen);
+    return chosen;
+  }
+
+  /** A task attempt timed out: check the store (rollback, effect already applied) before retrying. */
+  private async onTimeout(workflow: ActiveWorkflow, taskId: string, attempt: number, agent: string): Promise<void> {
+    const targets = successorsOf(workflow.instance.spec.tasks, taskId);
+    const findings = await inspectTimedOutTask(this.env, this.design, workflow.instance.workflowId, taskId, targets);
+    const state = workflow.state.tasks.get(taskId);
+    if (!this.active.has(workflow.instance.workflowId) || state?.status !== 'assigned' || state.attempt !== attempt) return;
+    if (findings.completed) {
+      const { agent: by, attempt: doneAttempt, effectVersion, acceptedBy } = findings.completed;
+      const handoffs = [...acceptedBy].map(([targetTaskId, accepted]) => ({ targetTaskId, outcome: 'accepted', acceptedBy: accepted }));
+      return this.complete(workflow, taskId, by, doneAttempt, effectVersion, acceptedBy, handoffs);
+    }
+    await this.attemptFailed(workflow, taskId, attempt, agent, 'task_timeout');
   }
 
   private async attemptFailed(workflow: ActiveWorkflow, taskId: string, attempt: number, agent: string, reason: string): Promise<void> {
     const state = workflow.state.tasks.get(taskId);
     if (!state || state.status !== 'assigned' || state.attempt !== attempt) return;
     this.env.observer.record({ type: 'task.failed', workflowId: workflow.instance.workflowId, taskId, agent, attempt, reason });
+    this.router.observe(agent, false, this.env.clock.nowUs());
     const attemptsMax = this.policy.taskAttemptsMax ?? DEFAULT_TASK_ATTEMPTS_MAX;
     if (attempt >= attemptsMax) {
-      workflow.state.tasks.set(taskId, { status: 'failed', reason: `${reason} after ${attempt} attempts` });
+      const terminalReason = `${reason} after ${attempt} attempts`;
+      workflow.state.tasks.set(taskId, { status: 'failed', reason: terminalReason });
+      if (this.design.assignmentLocking) {
+        void this.tasks.finish(workflow.instance.workflowId, taskId, this.node, { status: 'failed', attempt, owner: this.node, agent, reason: terminalReason });
+      }
       this.advance(workflow);
       return;
     }
@@ -198,8 +362,9 @@ export class Supervisor {
     await this.env.clock.sleepMs(backoffDelayMs(this.policy.backoff ?? {}, attempt, this.env.random.stream(`backoff/${this.node}`)));
     this.spans.end(span);
     const current = workflow.state.tasks.get(taskId);
-    if (current?.status !== 'backing-off') return;
-    this.assign(workflow, taskId, attempt + 1);
+    if (current?.status !== 'backing-off' || !this.active.has(workflow.instance.workflowId)) return;
+    workflow.state.tasks.set(taskId, { status: 'claiming', attempt: attempt + 1 });
+    await this.assign(workflow, taskId, attempt + 1);
   }
 
   private cancelTimer(workflow: ActiveWorkflow, taskId: string): void {
@@ -208,10 +373,6 @@ export class Supervisor {
   }
 
   private taskContext(workflow: ActiveWorkflow, taskId: string): TaskContext {
-    return {
-      originalQuery: workflow.instance.query,
-      taskDescription: `${workflow.instance.spec.name}: ${taskId}`,
-      constraints: [],
-    };
+    return { originalQuery: workflow.instance.query, taskDescription: `${workflow.instance.spec.name}: ${taskId}`, constraints: [] };
   }
 }

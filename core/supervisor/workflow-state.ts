@@ -4,9 +4,11 @@ import type { TaskSpec } from '../workflow/types.js';
 /** Where one task of a workflow instance stands. */
 export type TaskState =
   | { status: 'waiting' }
+  | { status: 'claiming'; attempt: number }
+  | { status: 'following'; owner: string }
   | { status: 'assigned'; attempt: number; agent: string }
   | { status: 'backing-off'; attempt: number }
-  | { status: 'completed'; attempt: number; agent: string }
+  | { status: 'completed'; attempt: number; agent: string; effectVersion?: number }
   | { status: 'failed'; reason: string };
 
 /**
@@ -19,12 +21,27 @@ export class WorkflowState {
   readonly acceptedHandoffs = new Set<string>();
   /** `${sourceTaskId}->${targetTaskId}` of every handoff known failed. */
   readonly failedHandoffs = new Set<string>();
+  /** Agent that accepted the handoff `${sourceTaskId}->${targetTaskId}`. */
+  readonly acceptedBy = new Map<string, string>();
+  /** Tasks whose dependencies may not exist (DAG validation off): unknown ids never complete. */
+  private readonly known: Set<string>;
 
   constructor(
     readonly workflowId: string,
     readonly specs: readonly TaskSpec[],
   ) {
     for (const spec of specs) this.tasks.set(spec.id, { status: 'waiting' });
+    this.known = new Set(specs.map((spec) => spec.id));
+  }
+
+  /** Highest workflow-state version at which a dependency of `taskId` committed its effect (0: none). */
+  epochFor(taskId: string): number {
+    let epoch = 0;
+    for (const dependency of this.spec(taskId).dependsOn) {
+      const state = this.tasks.get(dependency);
+      if (state?.status === 'completed') epoch = Math.max(epoch, state.effectVersion ?? 0);
+    }
+    return epoch;
   }
 
   spec(taskId: string): TaskSpec {
@@ -38,7 +55,9 @@ export class WorkflowState {
       .filter((spec) =>
         spec.dependsOn.every(
           (dependency) =>
-            this.tasks.get(dependency)!.status === 'completed' && this.acceptedHandoffs.has(`${dependency}->${spec.id}`),
+            this.known.has(dependency) &&
+            this.tasks.get(dependency)!.status === 'completed' &&
+            this.acceptedHandoffs.has(`${dependency}->${spec.id}`),
         ),
       )
       .map((spec) => spec.id);
@@ -57,7 +76,7 @@ export class WorkflowState {
         if (this.tasks.get(spec.id)!.status !== 'waiting') continue;
         const blocker = spec.dependsOn.find(
           (dependency) =>
-            this.tasks.get(dependency)!.status === 'failed' || this.failedHandoffs.has(`${dependency}->${spec.id}`),
+            this.tasks.get(dependency)?.status === 'failed' || this.failedHandoffs.has(`${dependency}->${spec.id}`),
         );
         if (blocker !== undefined) {
           this.tasks.set(spec.id, { status: 'failed', reason: `input from ${blocker} unavailable` });

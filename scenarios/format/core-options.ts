@@ -10,6 +10,10 @@ export function coreOptions(spec: ScenarioFile): Pick<SimulationOptions, 'agents
       maxConcurrent: agent.maxConcurrent,
       acceptsSchemaVersions: agent.acceptsSchemaVersions,
       emitsSchemaVersion: agent.emitsSchemaVersion,
+      contextWindowTokens: agent.contextWindowTokens,
+      proficiency: agent.proficiency,
+      costPerKiloTokenUsd: agent.costPerKiloTokenUsd,
+      expectedTokens: agent.expectedTokens,
       behaviour: {
         latencyMs: agent.latencyMs,
         errorRatio: agent.errorRatio,
@@ -27,6 +31,13 @@ export function coreOptions(spec: ScenarioFile): Pick<SimulationOptions, 'agents
       })),
     },
     workload: spec.workload,
-    policies: spec.policies,
+    policies: corePolicies(spec.policies),
   };
+}
+
+/** Scenario `policies:` → the options core takes: flat design policies go to `design`. */
+function corePolicies(policies: ScenarioFile['policies']): SimulationOptions['policies'] {
+  if (policies === undefined) return undefined;
+  const { handoff, supervisor, router, ...design } = policies;
+  return { handoff, supervisor, router, design };
 }

@@ -7,6 +7,8 @@ export const backoff = {
   additionalProperties: false,
 } as const;
 
+const weight = { type: 'number', minimum: 0, maximum: 100 } as const;
+
 export const agent = {
   type: 'object',
   properties: {
@@ -18,6 +20,10 @@ export const agent = {
     errorRatio: ratio,
     outputTokens: distribution,
     promptTokens: { type: 'integer', minimum: 0 },
+    contextWindowTokens: { type: 'integer', minimum: 1 },
+    proficiency: { type: 'object', additionalProperties: ratio },
+    costPerKiloTokenUsd: { type: 'number', minimum: 0 },
+    expectedTokens: { type: 'integer', minimum: 0 },
   },
   additionalProperties: false,
 } as const;
@@ -44,7 +50,38 @@ export const policies = {
     },
     supervisor: {
       type: 'object',
-      properties: { taskTimeoutMs: { type: 'number', exclusiveMinimum: 0 }, taskAttemptsMax: { type: 'integer', minimum: 1, maximum: 100 }, backoff },
+      properties: {
+        taskTimeoutMs: { type: 'number', exclusiveMinimum: 0 },
+        taskAttemptsMax: { type: 'integer', minimum: 1, maximum: 100 },
+        backoff,
+        maxConcurrentAgents: { type: 'integer', minimum: 1, maximum: 10_000 },
+        followPollMs: { type: 'number', exclusiveMinimum: 0 },
+        checkpointPhases: { type: 'boolean' },
+      },
+      additionalProperties: false,
+    },
+    handoffProtocol: { enum: ['direct', 'two-phase'] },
+    idempotencyKeys: { type: 'boolean' },
+    readConsistency: { enum: ['any-replica', 'epoch-checked'] },
+    assignmentLocking: { type: 'boolean' },
+    schemaValidation: { type: 'boolean' },
+    dagValidation: { type: 'boolean' },
+    contextForwarding: { enum: ['full', 'summary+pointer'] },
+    contextTokensMax: { type: 'integer', minimum: 1 },
+    router: {
+      type: 'object',
+      properties: {
+        strategy: { enum: ['scored', 'static', 'round-robin', 'least-connections', 'weighted', 'cost-aware', 'latency-aware'] },
+        weights: {
+          type: 'object',
+          properties: { capability: weight, health: weight, cost: weight, availability: weight, affinity: weight },
+          additionalProperties: false,
+        },
+        healthMinRatio: ratio,
+        taskBudgetTokens: { type: 'integer', minimum: 1 },
+        breakerFailuresMax: { type: 'integer', minimum: 1, maximum: 1000 },
+        breakerResetMs: { type: 'number', minimum: 0 },
+      },
       additionalProperties: false,
     },
   },

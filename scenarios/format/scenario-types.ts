@@ -1,5 +1,10 @@
 import type { Distribution } from '../../core/env/random.js';
 import type { BackoffPolicy } from '../../core/resilience/backoff.js';
+import type { DesignPolicies } from '../../core/policies/design-policies.js';
+import type { RouterPolicy } from '../../core/routing/router-policy.js';
+import type { SupervisorPolicy } from '../../core/supervisor/supervisor-policy.js';
+import type { ScriptedFault } from '../../simulator/faults/scripted-faults.js';
+import type { SwarmPreset } from '../../simulator/faults/swarm.js';
 
 /** A scenario file as written (after schema validation). */
 export interface ScenarioFile {
@@ -16,23 +21,30 @@ export interface ScenarioFile {
       errorRatio?: number;
       outputTokens?: Distribution;
       promptTokens?: number;
+      contextWindowTokens?: number;
+      proficiency?: Record<string, number>;
+      costPerKiloTokenUsd?: number;
+      expectedTokens?: number;
     }
   >;
   workflow: { name: string; tasks: Record<string, { agent: string; capability?: string; dependsOn?: string[] }> };
   workload?: { instances?: number; interArrivalMs?: Distribution; query?: string };
-  policies?: {
+  policies?: DesignPolicies & {
     handoff?: { ackTimeoutMs?: number; attemptsMax?: number; backoff?: BackoffPolicy };
-    supervisor?: { taskTimeoutMs?: number; taskAttemptsMax?: number; backoff?: BackoffPolicy };
+    supervisor?: SupervisorPolicy;
+    router?: RouterPolicy;
   };
   network?: {
     latencyMs?: Distribution;
     lossRatio?: number;
     links?: { from: string; to: string; latencyMs?: Distribution; lossRatio?: number }[];
   };
-  faults?: (
-    | { kind: 'partition'; atMs: number; forMs: number; groups: [string[], string[]]; oneWay?: boolean }
-    | { kind: 'crash'; atMs: number; forMs: number; targets: string[] }
-  )[];
+  /** Scripted faults; the simulator's ScriptedFault documents each kind. */
+  faults?: ScriptedFault[];
+  storage?: { operationMs?: number; replicaLagMs?: Distribution; writeFailureRatio?: number; syncDelayMs?: number };
+  phases?: { safetyMs?: number; livenessMsMax?: number };
+  swarm?: SwarmPreset;
+  orchestrators?: { supervisorsCount?: number };
   limits?: { eventsMax?: number; simulatedMsMax?: number };
   assert?: string[];
 }
