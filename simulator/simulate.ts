@@ -1,21 +1,27 @@
 import type { Span, Tracer } from '@opentelemetry/api';
 import type { CoreEvent } from '../core/env/observer.js';
 import type { Env } from '../core/env/env.js';
+import type { Message } from '../core/env/transport.js';
 import { sample } from '../core/env/random.js';
+import type { AgentBehaviour } from '../core/agents/types.js';
 import type { WorkflowOutcome } from '../core/supervisor/supervisor.js';
+import { MSG, type HandoffOffer } from '../core/supervisor/protocol.js';
 import { ATTR, SPAN } from '../core/telemetry/attributes.js';
 import { SpanClock } from '../core/telemetry/virtual-spans.js';
 import { createCoreNodes } from './core-nodes.js';
-import { DagOrderChecker } from './checkers/dag-order-checker.js';
-import { LivenessChecker } from './checkers/liveness-checker.js';
-import { LostHandoffChecker } from './checkers/lost-handoff-checker.js';
-import type { Checker, Violation } from './checkers/violation.js';
-import { scheduleFaults } from './faults/fault-plan.js';
+import { FaultyBehaviour, healthyAgent, type AgentFaultState } from './agents/agent-faults.js';
+import { SimBehaviour } from './agents/sim-behaviour.js';
+import { createCheckers } from './checkers/checker-set.js';
+import type { Checker, Violation, WorldEvent } from './checkers/violation.js';
+import { scheduleFaults, type PhaseReport } from './faults/fault-plan.js';
+import { planFaults } from './faults/run-plan.js';
+import type { ScriptedFault } from './faults/scripted-faults.js';
 import { Kernel } from './kernel/kernel.js';
 import { SimLimitError } from './kernel/errors.js';
 import { DEFAULT_INTER_ARRIVAL_MS, DEFAULT_WORKLOAD_INSTANCES, type SimulationOptions } from './options.js';
 import { SeededRandom } from './random/seeded-random.js';
 import { EventLog } from './world/event-log.js';
+import { NodeClocks } from './world/node-clocks.js';
 import { SimClock, msToUs } from './world/sim-clock.js';
 import { SimNetwork } from './world/sim-network.js';
 import { SimStorage } from './world/sim-storage.js';
@@ -27,6 +33,10 @@ export interface SimulationResult {
   violations: Violation[];
   faultsInjected: number;
   faultsByKind: Record<string, number>;
+  /** Every fault the run scheduled (scripted and swarm-drawn); replaying it as a script reproduces the run. */
+  faultPlan: ScriptedFault[];
+  /** Virtual ms at which every fault was healed (start of the liveness phase). */
+  healedAtMs: number;
   eventLogHash: string;
   eventCount: number;
   endMs: number;
@@ -52,23 +62,63 @@ export async function simulate(options: SimulationOptions, tracer: Tracer): Prom
   const faultsByKind: Record<string, number> = {};
   const recordFault = (kind: string, target: string): void => {
     faultsByKind[kind] = (faultsByKind[kind] ?? 0) + 1;
+    log.append(kernel.nowUs(), `fault.injected ${kind} ${target}`);
     spans.event(simulationSpan, 'baton.fault', { [ATTR.faultKind]: kind, [ATTR.faultTarget]: target });
   };
-  const network = new SimNetwork(kernel, random.stream('network'), log, options.network?.defaultLink, recordFault);
+  const network = new SimNetwork(kernel, random.stream('network'), log, options.network?.defaultLink, recordFault, random.stream('faults/network'));
   for (const link of options.network?.links ?? []) network.setLink(link.from, link.to, link);
+  const storage = new SimStorage(kernel, options.storage, random.stream('faults/storage'), log, recordFault);
+  const clocks = new NodeClocks(kernel);
 
-  const checkers: Checker[] = [new DagOrderChecker(options.workflow), new LostHandoffChecker(), new LivenessChecker()];
+  const checkers: Checker[] = createCheckers(options);
+  const nowMs = (): number => kernel.nowUs() / 1000;
+  const phaseListeners: ((report: PhaseReport) => void)[] = [];
   const observer = {
     record(event: CoreEvent): void {
-      const atMs = kernel.nowUs() / 1000;
       log.append(kernel.nowUs(), `core.${event.type} ${describe(event)}`);
-      for (const checker of checkers) checker.observe(event, atMs);
+      for (const checker of checkers) checker.observe(event, nowMs());
+      if (event.type === 'handoff.phase') for (const listener of phaseListeners) listener(event);
     },
   };
-  const env: Env = { clock, random, transport: network, storage: new SimStorage(kernel), tracer, observer };
+  const tellWorld = (event: WorldEvent): void => {
+    for (const checker of checkers) checker.observeWorld?.(event, nowMs());
+  };
+  network.deliveryObserver = {
+    beforeDeliver: (message: Message) => {
+      if (message.kind === MSG.handoffOffer) tellWorld({ type: 'offer.delivering', to: message.to, envelope: (message.body as HandoffOffer).envelope });
+    },
+    afterDeliver: (message: Message) => {
+      if (message.kind === MSG.handoffOffer) tellWorld({ type: 'offer.delivered', to: message.to, handoffId: (message.body as HandoffOffer).envelope?.handoffId });
+    },
+  };
+  // A handoff offer leaving its source is the `published` phase, whether or not core reports it.
+  network.sendObserver = (message: Message) => {
+    if (message.kind !== MSG.handoffOffer) return;
+    for (const listener of phaseListeners) listener({ phase: 'published', source: message.from, target: message.to });
+  };
+  const transport = options.wrapTransport ? options.wrapTransport(network) : network;
+  const env: Env = { clock, random, transport, storage, tracer, observer, clockFor: (node) => clocks.clockFor(node) };
 
-  const { supervisor } = createCoreNodes(env, clock, random, options);
-  scheduleFaults(kernel, network, options.faults ?? [], recordFault);
+  const agentStates = new Map<string, AgentFaultState>();
+  const behaviours: Record<string, AgentBehaviour> = {};
+  for (const agent of options.agents) {
+    const state = healthyAgent();
+    agentStates.set(agent.name, state);
+    const inner = options.behaviours?.[agent.name] ?? new SimBehaviour(clock, random.stream(`agent/${agent.name}`), agent.behaviour);
+    behaviours[agent.name] = new FaultyBehaviour(inner, agent.name, state, clock, random.stream(`faults/agent/${agent.name}`), recordFault);
+  }
+  const { supervisor } = createCoreNodes(env, clock, random, { ...options, behaviours });
+
+  const agentNames = options.agents.map((agent) => agent.name);
+  const faultPlan = planFaults(options, { agents: agentNames, others: network.nodes().filter((node) => !agentNames.includes(node)) });
+  const healedAtUs = scheduleFaults(
+    { kernel, network, storage, clocks, agents: agentStates, log, record: recordFault, onHandoffPhase: (listener) => phaseListeners.push(listener) },
+    faultPlan,
+  );
+  kernel.schedule(healedAtUs, () => {
+    log.append(kernel.nowUs(), 'phase.liveness faults healed');
+    tellWorld({ type: 'faults.healed' });
+  });
 
   const outcomes: WorkflowOutcome[] = [];
   scheduleWorkload(kernel, options, random, (index) => {
@@ -82,10 +132,9 @@ export async function simulate(options: SimulationOptions, tracer: Tracer): Prom
   try {
     await kernel.run();
   } catch (error) {
-    if (!(error instanceof SimLimitError)) throw error;
-    violations.push({ checker: 'limits', classification: 'liveness', seed: options.seed, atMs: kernel.nowUs() / 1000, story: error.message });
+    violations.push(harnessViolation(error, options.seed, nowMs()));
   }
-  const endMs = kernel.nowUs() / 1000;
+  const endMs = nowMs();
   for (const checker of checkers) {
     for (const violation of checker.finish(endMs)) violations.push({ ...violation, seed: options.seed });
   }
@@ -98,12 +147,21 @@ export async function simulate(options: SimulationOptions, tracer: Tracer): Prom
     violations,
     faultsInjected,
     faultsByKind,
+    faultPlan,
+    healedAtMs: healedAtUs / 1000,
     eventLogHash: log.digest(),
     eventCount: kernel.eventCount(),
     endMs,
     log,
     network: network.stats(),
   };
+}
+
+/** A limit hit is a liveness violation; anything else thrown out of the run is a crash. */
+function harnessViolation(error: unknown, seed: number, atMs: number): Violation {
+  if (error instanceof SimLimitError) return { checker: 'limits', classification: 'liveness', seed, atMs, story: error.message };
+  const message = error instanceof Error ? error.message : String(error);
+  return { checker: 'crash', classification: 'crash', seed, atMs, story: `the run threw: ${message.split('\n')[0]}` };
 }
 
 function scheduleWorkload(kernel: Kernel, options: SimulationOptions, random: SeededRandom, start: (index: number) => void): void {

@@ -7,7 +7,9 @@ import { scenarioSchema } from './scenario-schema.js';
 import { ScenarioError, type ScenarioIssue } from './scenario-error.js';
 import type { ScenarioFile } from './scenario-types.js';
 import { coreOptions } from './core-options.js';
-import { worldOptions } from './world-options.js';
+import { supervisorNodes, worldOptions } from './world-options.js';
+import { faultNodes } from '../../simulator/faults/scripted-faults.js';
+import { STORE_NODE } from '../../simulator/faults/fault-plan.js';
 
 /** A validated scenario: its text (for run ids), its parsed form, and a hash of the text. */
 export interface Scenario {
@@ -107,7 +109,7 @@ function locate(issue: ScenarioIssue, document: Document, lineCounter: LineCount
 function referenceIssues(spec: ScenarioFile): ScenarioIssue[] {
   const issues: ScenarioIssue[] = [];
   const agents = new Set(Object.keys(spec.agents));
-  const nodes = new Set([...agents, 'supervisor']);
+  const nodes = new Set([...agents, 'supervisor', ...supervisorNodes(spec.orchestrators?.supervisorsCount ?? 1), STORE_NODE]);
   const tasks = new Set(Object.keys(spec.workflow.tasks));
   for (const [taskId, task] of Object.entries(spec.workflow.tasks)) {
     if (!agents.has(task.agent)) {
@@ -120,7 +122,7 @@ function referenceIssues(spec: ScenarioFile): ScenarioIssue[] {
     });
   }
   (spec.faults ?? []).forEach((fault, index) => {
-    const targets = fault.kind === 'partition' ? fault.groups.flat() : fault.targets;
+    const targets = faultNodes(fault);
     for (const target of targets) {
       if (!nodes.has(target)) issues.push({ path: `faults.${index}`, message: `unknown node "${target}" (nodes: ${[...nodes].join(', ')})` });
     }

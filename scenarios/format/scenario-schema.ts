@@ -1,6 +1,6 @@
 import { agent, policies, task } from './core-schema.js';
 import { distribution, name } from './schema-parts.js';
-import { fault, network } from './world-schema.js';
+import { fault, network, orchestrators, phases, storage, swarm } from './world-schema.js';
 
 /**
  * JSON Schema (2020-12, checked by Ajv) of a scenario file. Units are in the field
@@ -36,6 +36,10 @@ export const scenarioSchema = {
     policies,
     network,
     faults: { type: 'array', items: fault },
+    storage,
+    phases,
+    swarm,
+    orchestrators,
     limits: {
       type: 'object',
       properties: {

@@ -1,7 +1,9 @@
 import type { Message, MessageHandler, NodeLifecycle, Transport } from '../../core/env/transport.js';
 import { chance, sample, type Distribution, type RandomStream } from '../../core/env/random.js';
 import type { Kernel } from '../kernel/kernel.js';
+import type { MessageFault } from '../faults/scripted-faults.js';
 import type { EventLog } from './event-log.js';
+import { MessageFaults } from './message-faults.js';
 import { msToUs } from './sim-clock.js';
 
 /** Behaviour of one directed link. Faults are off by default. */
@@ -17,12 +19,19 @@ export const DEFAULT_LINK_LATENCY_MS: Distribution = { dist: 'fixed', value: 10 
 /**
  * State of a node:
  * - `up`: sends and receives;
+ * - `paused`: frozen; what reaches it and what it sends wait until `resume`;
  * - `crashed`: volatile state lost; sends nothing, receives nothing.
  */
-export type NodeState = 'up' | 'crashed';
+export type NodeState = 'up' | 'paused' | 'crashed';
 
 /** Reports a fault the network injected (for counters and span events). */
 export type FaultListener = (kind: string, target: string) => void;
+
+/** Sees every message just before and just after its handler runs (invariant checkers). */
+export interface DeliveryObserver {
+  beforeDeliver(message: Message): void;
+  afterDeliver(message: Message): void;
+}
 
 interface Partition {
   id: number;
@@ -33,8 +42,10 @@ interface Partition {
 
 /**
  * The Transport port under simulation: per-link latency distributions and loss,
- * partitions, and node crash/restart. Delivery is a kernel event, so messages on
- * links with random latency can overtake one another.
+ * partitions, message faults (hold, loss, duplication, reordering, slow links,
+ * corruption, schema drift), and node crash/restart and pause/resume. Delivery
+ * is a kernel event, so messages on links with random latency can overtake one
+ * another.
  */
 export class SimNetwork implements Transport {
   private handlers = new Map<string, { handler: MessageHandler; lifecycle?: NodeLifecycle }>();
@@ -42,9 +53,16 @@ export class SimNetwork implements Transport {
   private partitions: Partition[] = [];
   private partitionSeq = 0;
   private links = new Map<string, LinkOptions>();
+  private held = new Map<MessageFault, Message[]>();
+  /** Messages waiting for a paused node: `in` to deliver to it, `out` it sent. */
+  private frozen = new Map<string, { in: Message[]; out: Message[] }>();
   private sentCount = 0;
   private deliveredCount = 0;
   private droppedCount = 0;
+  readonly messageFaults: MessageFaults;
+  deliveryObserver: DeliveryObserver | undefined;
+  /** Sees every message a node sends (before faults act on it). */
+  sendObserver: ((message: Message) => void) | undefined;
 
   constructor(
     private readonly kernel: Kernel,
@@ -52,7 +70,10 @@ export class SimNetwork implements Transport {
     private readonly log: EventLog,
     private readonly defaultLink: LinkOptions = {},
     private readonly onFault: FaultListener = () => {},
-  ) {}
+    faultStream: RandomStream = stream,
+  ) {
+    this.messageFaults = new MessageFaults(faultStream);
+  }
 
   /** Sets the options of the directed link `from` → `to`, replacing the default. */
   setLink(from: string, to: string, options: LinkOptions): void {
@@ -68,14 +89,34 @@ export class SimNetwork implements Transport {
   send(message: Message): void {
     this.sentCount++;
     const tag = `${message.from}->${message.to} ${message.kind}`;
-    if (this.states.get(message.from) === 'crashed') return this.drop(tag, 'sender-crashed');
+    const senderState = this.states.get(message.from);
+    if (senderState === 'crashed') return this.drop(tag, 'sender-crashed');
+    if (senderState === 'paused') {
+      this.frozen.get(message.from)?.out.push(message);
+      this.log.append(this.kernel.nowUs(), `net.freeze ${tag}`);
+      return;
+    }
+    this.sendObserver?.(message);
     if (this.isCut(message.from, message.to)) return this.drop(tag, 'partitioned');
     const link = this.links.get(`${message.from}\u0000${message.to}`) ?? this.defaultLink;
+    const fate = this.messageFaults.decide(message);
+    for (const kind of fate.applied) this.onFault(kind, `${message.from}->${message.to}`);
     if (chance(link.lossRatio ?? 0, this.stream)) {
       this.onFault('message_loss', `${message.from}->${message.to}`);
       return this.drop(tag, 'lost');
     }
-    const delayUs = msToUs(sample(link.latencyMs ?? DEFAULT_LINK_LATENCY_MS, this.stream));
+    if (fate.lost) return this.drop(tag, 'lost');
+    if (fate.heldBy) {
+      this.held.get(fate.heldBy)?.push(fate.message);
+      this.log.append(this.kernel.nowUs(), `net.hold ${tag}`);
+      return;
+    }
+    const latency = link.latencyMs ?? DEFAULT_LINK_LATENCY_MS;
+    this.transmit(fate.message, tag, msToUs(this.messageFaults.latencyMs(fate, latency, this.stream)));
+    if (fate.duplicated) this.transmit(fate.message, `${tag} (duplicate)`, msToUs(sample(latency, this.stream)));
+  }
+
+  private transmit(message: Message, tag: string, delayUs: number): void {
     this.log.append(this.kernel.nowUs(), `net.send ${tag} delay=${delayUs}`);
     this.kernel.schedule(delayUs, () => this.deliver(message, tag), true);
   }
@@ -83,11 +124,19 @@ export class SimNetwork implements Transport {
   private deliver(message: Message, tag: string): void {
     const target = this.handlers.get(message.to);
     if (!target) return this.drop(tag, 'no-such-node');
-    if (this.states.get(message.to) !== 'up') return this.drop(tag, 'receiver-crashed');
+    const state = this.states.get(message.to);
+    if (state === 'crashed') return this.drop(tag, 'receiver-crashed');
     if (this.isCut(message.from, message.to)) return this.drop(tag, 'partitioned');
+    if (state === 'paused') {
+      this.frozen.get(message.to)?.in.push(message);
+      this.log.append(this.kernel.nowUs(), `net.freeze ${tag}`);
+      return;
+    }
     this.deliveredCount++;
     this.log.append(this.kernel.nowUs(), `net.deliver ${tag}`);
+    this.deliveryObserver?.beforeDeliver(message);
     target.handler(message);
+    this.deliveryObserver?.afterDeliver(message);
   }
 
   private drop(tag: string, reason: string): void {
@@ -121,9 +170,32 @@ export class SimNetwork implements Transport {
     this.log.append(this.kernel.nowUs(), `fault.repair #${id}`);
   }
 
-  /** Crashes `node`: it loses volatile state and stops sending and receiving. Precondition: up. */
+  /** Starts a message fault (`hold` keeps its messages until `release`). Precondition: not active. */
+  startMessageFault(fault: MessageFault): void {
+    if (fault.kind === 'hold') this.held.set(fault, []);
+    this.messageFaults.activate(fault);
+    this.log.append(this.kernel.nowUs(), `fault.${fault.kind} start`);
+  }
+
+  /** Ends a message fault; a `hold` releases its messages in the order they were sent. Precondition: active. */
+  endMessageFault(fault: MessageFault): void {
+    this.messageFaults.deactivate(fault);
+    const held = this.held.get(fault) ?? [];
+    this.held.delete(fault);
+    this.log.append(this.kernel.nowUs(), `fault.${fault.kind} end${fault.kind === 'hold' ? ` release=${held.length}` : ''}`);
+    for (const message of held) this.transmitNow(message);
+  }
+
+  private transmitNow(message: Message): void {
+    const link = this.links.get(`${message.from}\u0000${message.to}`) ?? this.defaultLink;
+    this.transmit(message, `${message.from}->${message.to} ${message.kind}`, msToUs(sample(link.latencyMs ?? DEFAULT_LINK_LATENCY_MS, this.stream)));
+  }
+
+  /** Crashes `node`: it loses volatile state and stops sending and receiving. Precondition: up or paused. */
   crash(node: string): void {
-    if (this.states.get(node) !== 'up') return;
+    const state = this.states.get(node);
+    if (state !== 'up' && state !== 'paused') return;
+    this.frozen.delete(node);
     this.states.set(node, 'crashed');
     this.log.append(this.kernel.nowUs(), `fault.crash ${node}`);
     this.handlers.get(node)?.lifecycle?.onCrash?.();
@@ -135,6 +207,25 @@ export class SimNetwork implements Transport {
     this.states.set(node, 'up');
     this.log.append(this.kernel.nowUs(), `fault.restart ${node}`);
     this.handlers.get(node)?.lifecycle?.onRestart?.();
+  }
+
+  /** Freezes `node` (a stop-the-world pause): its traffic waits until `resume`. Precondition: up. */
+  pause(node: string): void {
+    if (this.states.get(node) !== 'up') return;
+    this.states.set(node, 'paused');
+    this.frozen.set(node, { in: [], out: [] });
+    this.log.append(this.kernel.nowUs(), `fault.pause ${node}`);
+  }
+
+  /** Unfreezes a paused `node`: what it sent leaves, what reached it is delivered, in order. Precondition: paused. */
+  resume(node: string): void {
+    if (this.states.get(node) !== 'paused') return;
+    const frozen = this.frozen.get(node) ?? { in: [], out: [] };
+    this.frozen.delete(node);
+    this.states.set(node, 'up');
+    this.log.append(this.kernel.nowUs(), `fault.resume ${node} in=${frozen.in.length} out=${frozen.out.length}`);
+    for (const message of frozen.out) this.send(message);
+    for (const message of frozen.in) this.kernel.schedule(0, () => this.deliver(message, `${message.from}->${message.to} ${message.kind}`), true);
   }
 
   stateOf(node: string): NodeState | undefined {
