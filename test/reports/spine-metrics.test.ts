@@ -121,7 +121,9 @@ describe('spine metrics by SQL', () => {
     for (const record of records) sink.add(record, run);
     await sink.flush();
     const raw = await store.query<{ c: string }>(`SELECT count() AS c FROM baton.spans WHERE run_id = 'metrics-run'`);
-    expect(Number(raw[0].c)).toBe(2 * records.length);
+    // A background merge may already have collapsed the copies; FINAL must hide them either way.
+    expect(Number(raw[0].c)).toBeGreaterThanOrEqual(records.length);
+    expect(Number(raw[0].c)).toBeLessThanOrEqual(2 * records.length);
     expect(await computeRunReport(store, run.runId)).toEqual(before);
   });
 });

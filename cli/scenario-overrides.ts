@@ -1,0 +1,50 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parse, parseDocument } from 'yaml';
+import { parseScenario, type Scenario } from '../scenarios/format/load-scenario.js';
+import { UsageError } from './exit-codes.js';
+
+export const SET_HELP = `  --set PATH=VALUE   override a field of the scenario, e.g. network.lossRatio=0.05 or
+                     router.weights=weights.yaml (a .yaml/.yml/.json file's content);
+                     VALUE is YAML (numbers, strings, [lists], {maps}). Repeatable.
+`;
+
+/** One `--set path=value`: the path segments and the value (already parsed). */
+export interface ScenarioOverride {
+  text: string;
+  path: (string | number)[];
+  value: unknown;
+}
+
+/** Parses `path=value`; a value naming an existing .yaml/.yml/.json file is that file's content. */
+export function parseOverride(text: string): ScenarioOverride {
+  const equals = text.indexOf('=');
+  if (equals <= 0) throw new UsageError(`--set expects PATH=VALUE, got "${text}"`);
+  const pathText = text.slice(0, equals).trim();
+  const valueText = text.slice(equals + 1);
+  if (!/^[A-Za-z_][\w-]*(\.[\w-]+)*$/.test(pathText)) throw new UsageError(`--set: "${pathText}" is not a dotted field path (e.g. network.lossRatio)`);
+  const path = pathText.split('.').map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
+  let value: unknown;
+  try {
+    if (/\.(ya?ml|json)$/i.test(valueText) && existsSync(valueText)) value = parse(readFileSync(valueText, 'utf8'));
+    else value = parse(valueText);
+  } catch (error) {
+    throw new UsageError(`--set ${pathText}: cannot parse value "${valueText}": ${(error as Error).message.split('\n')[0]}`);
+  }
+  return { text, path, value };
+}
+
+/**
+ * Applies `--set` overrides to a scenario: each deep-sets one field of the
+ * file (creating maps on the way), and the result is validated by the scenario
+ * schema like a file (a bad override is a ScenarioError naming the path). The
+ * text changes, so the run id of a variant differs from the original's.
+ */
+export function applyOverrides(scenario: Scenario, overrides: readonly (string | ScenarioOverride)[]): Scenario {
+  if (overrides.length === 0) return scenario;
+  const parsed = overrides.map((item) => (typeof item === 'string' ? parseOverride(item) : item));
+  const document = parseDocument(scenario.text);
+  for (const override of parsed) document.setIn(override.path, document.createNode(override.value));
+  const label = `${scenario.file} with ${parsed.map((item) => `--set ${item.text}`).join(' ')}`;
+  const changed = parseScenario(document.toString(), label);
+  return { ...changed, file: scenario.file };
+}
