@@ -107,7 +107,7 @@ export async function simulate(options: SimulationOptions, tracer: Tracer): Prom
     const inner = options.behaviours?.[agent.name] ?? new SimBehaviour(clock, random.stream(`agent/${agent.name}`), agent.behaviour);
     behaviours[agent.name] = new FaultyBehaviour(inner, agent.name, state, clock, random.stream(`faults/agent/${agent.name}`), recordFault);
   }
-  const { supervisor } = createCoreNodes(env, clock, random, { ...options, behaviours });
+  const { supervisors } = createCoreNodes(env, clock, random, { ...options, behaviours });
 
   const agentNames = options.agents.map((agent) => agent.name);
   const faultPlan = planFaults(options, { agents: agentNames, others: network.nodes().filter((node) => !agentNames.includes(node)) });
@@ -123,9 +123,10 @@ export async function simulate(options: SimulationOptions, tracer: Tracer): Prom
   const outcomes: WorkflowOutcome[] = [];
   scheduleWorkload(kernel, options, random, (index) => {
     const workflowId = `wf-${String(index + 1).padStart(4, '0')}`;
-    void supervisor
-      .runWorkflow({ workflowId, spec: options.workflow, query: options.workload?.query ?? `${options.workflow.name} request ${index + 1}` })
-      .then((outcome) => outcomes.push(outcome));
+    const instance = { workflowId, spec: options.workflow, query: options.workload?.query ?? `${options.workflow.name} request ${index + 1}` };
+    // Racing supervisors (`supervisorsCount`): every instance runs every workflow; the first one's outcome is reported.
+    const runs = supervisors.map((supervisor) => supervisor.runWorkflow(instance));
+    void runs[0]!.then((outcome) => outcomes.push(outcome));
   });
 
   const violations: Violation[] = [];

@@ -37,7 +37,11 @@ export class HandoffReceiver {
   async onOffer(from: string, offer: HandoffOffer): Promise<void> {
     const envelope = offer.envelope;
     const key = `${envelope.workflowId}/${envelope.targetTaskId}`;
-    if (this.inbox.get(key)?.has(envelope.handoffId)) return this.reply(from, { handoffId: envelope.handoffId, accepted: true });
+    if (this.inbox.get(key)?.has(envelope.handoffId)) {
+      // A retry of a handoff already taken (its ACK was lost, or the source task was retried): ACK again.
+      this.recordAccepted(this.inbox.get(key)!.get(envelope.handoffId)!);
+      return this.reply(from, { handoffId: envelope.handoffId, accepted: true });
+    }
     const rejection = this.design.schemaValidation ? this.check(envelope) : undefined;
     if (rejection !== undefined) return this.reply(from, { handoffId: envelope.handoffId, accepted: false, reason: rejection });
     if (offer.protocol === 'two-phase') {
@@ -47,19 +51,21 @@ export class HandoffReceiver {
     }
     let accepted = this.inbox.get(key);
     if (!accepted) this.inbox.set(key, (accepted = new Map()));
-    if (!accepted.has(envelope.handoffId)) {
-      accepted.set(envelope.handoffId, envelope);
-      this.env.observer.record({
-        type: 'handoff.accepted',
-        workflowId: envelope.workflowId,
-        handoffId: envelope.handoffId,
-        checksumOk: isChecksumOk(envelope),
-        schemaVersion: envelope.metadata?.schemaVersion,
-        acceptedVersions: [...this.acceptedVersions],
-        target: this.node,
-      });
-    }
+    accepted.set(envelope.handoffId, envelope);
+    this.recordAccepted(envelope);
     this.reply(from, { handoffId: envelope.handoffId, accepted: true });
+  }
+
+  private recordAccepted(envelope: HandoffEnvelope): void {
+    this.env.observer.record({
+      type: 'handoff.accepted',
+      workflowId: envelope.workflowId,
+      handoffId: envelope.handoffId,
+      checksumOk: isChecksumOk(envelope),
+      schemaVersion: envelope.metadata?.schemaVersion,
+      acceptedVersions: [...this.acceptedVersions],
+      target: this.node,
+    });
   }
 
   /** The receiver's checks, in the order of seed 000's table. */
@@ -68,7 +74,9 @@ export class HandoffReceiver {
     if (rejection !== undefined) return rejection;
     const schemaError = validateEnvelopeSchema(envelope);
     if (schemaError !== undefined) return `schema-invalid: ${schemaError}`;
-    if (this.windowTokens !== undefined && envelope.metadata.contextTokens > this.windowTokens) return 'context-too-large';
+    // Size limits belong to the robust context policy; `full` forwarding has none (naive).
+    const limited = this.design.contextForwarding !== 'full';
+    if (limited && this.windowTokens !== undefined && envelope.metadata.contextTokens > this.windowTokens) return 'context-too-large';
     return undefined;
   }
 

@@ -107,7 +107,8 @@ export class HandoffSender {
       fragmentIds: prepared.fragmentIds,
     });
     if (!this.isCurrent(epoch)) return undefined;
-    if (status === 'accepted') return this.finish({ envelope, body: prepared.body, route, span, epoch, checkpointKey }, { outcome: 'accepted', acceptedBy: route.targetAgent });
+    // `accepted` already (a retried source task): publishing again gets a fresh ACK from the target's inbox.
+    void status;
     const result = await this.exchange({ envelope, body: prepared.body, route, span, epoch, checkpointKey });
     return result === undefined ? undefined : this.finish({ envelope, body: prepared.body, route, span, epoch, checkpointKey }, result);
   }

@@ -1,5 +1,6 @@
 import type { SimulationOptions } from '../options.js';
 import { BudgetChecker } from './budget-checker.js';
+import { ContextWindowChecker } from './context-window-checker.js';
 import { DagOrderChecker } from './dag-order-checker.js';
 import { EffectOnceChecker } from './effect-once-checker.js';
 import { IntegrityChecker } from './integrity-checker.js';
@@ -20,6 +21,7 @@ export function createCheckers(options: SimulationOptions): Checker[] {
     new StaleReadChecker(),
     new IntegrityChecker(accepts),
     new BudgetChecker(),
+    new ContextWindowChecker(),
     new LivenessChecker(options.phases?.livenessMsMax),
   ];
 }
