@@ -3,6 +3,7 @@ import type { Env } from '../core/env/env.js';
 import type { RandomSource } from '../core/env/random.js';
 import { AgentRuntime } from '../core/agents/agent-runtime.js';
 import { Supervisor } from '../core/supervisor/supervisor.js';
+import { AgentRouter } from '../core/routing/router.js';
 import { SimBehaviour } from './agents/sim-behaviour.js';
 import type { SimulationOptions } from './options.js';
 
@@ -27,7 +28,7 @@ export function createCoreNodes(env: Env, clock: Clock, random: RandomSource, op
   const supervisors: Supervisor[] = [];
   for (let index = 0; index < instances; index++) {
     const node = index === 0 ? 'supervisor' : `supervisor-${index + 1}`;
-    supervisors.push(new Supervisor(env, options.agents, policies.supervisor ?? {}, { node, design: policies.design }));
+    supervisors.push(new Supervisor(env, options.agents, policies.supervisor ?? {}, { node, design: policies.design, router: new AgentRouter(env, options.agents, policies.router ?? {}) }));
   }
   const agents = options.agents.map((agent) => {
     const behaviour = options.behaviours?.[agent.name] ?? new SimBehaviour(clock, random.stream(`agent/${agent.name}`), agent.behaviour);

@@ -16,8 +16,8 @@ export interface RouteRequest {
 export interface TaskRouter {
   /** The agent to run `request.task`. Never throws: escalation falls back to the task's declared agent. */
   choose(request: RouteRequest): string;
-  /** An attempt on `agent` ended (ok or not) at `nowUs`. */
-  observe(agent: string, ok: boolean, nowUs: number): void;
+  /** An attempt on `agent` ended (ok or not) at `nowUs`, after `latencyMs` when known. */
+  observe(agent: string, ok: boolean, nowUs: number, latencyMs?: number): void;
 }
 
 /** The task's declared agent, always (no routing). */
