@@ -40,7 +40,7 @@ export function formatNumber(value: number): string {
 
 /** Markdown table of rows (also readable in a terminal). */
 export function formatTable(rows: readonly BenchRow[]): string {
-  const header = ['bench', 'metric', 'median', 'unit', 'n', 'baseline (same run)', 'ratio', 'goal', ''];
+  const header = ['bench', 'metric', 'median', 'unit', 'n', 'baseline (same run)', 'ratio', 'goal', '', 'note'];
   const lines = rows.map((row) => [
     row.bench,
     row.metric,
@@ -51,6 +51,7 @@ export function formatTable(rows: readonly BenchRow[]): string {
     row.ratio === undefined ? '' : row.ratio.toFixed(3),
     row.goal ?? '',
     row.goalStatus === undefined ? '' : row.goalStatus === 'met' ? 'met' : 'MISSED',
+    row.note ?? '',
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column].length)));
   const format = (cells: string[]): string => `| ${cells.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;

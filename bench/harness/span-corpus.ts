@@ -1,0 +1,47 @@
+import { recordFromSdkSpan, spanEventRows, spanRow, type RunColumns, type SpanRecord } from '../../collector/span-rows.js';
+import type { SpanEventRow, SpanRow } from '../../collector/store/rows.js';
+import { loadResearchPipeline, simulateSeed } from './research-pipeline.js';
+
+/** The spans of one simulated run, with the run columns they are stored under. */
+export interface RunSpans {
+  columns: RunColumns;
+  records: SpanRecord[];
+}
+
+/** Simulates seeds `1..seeds` of the research pipeline and keeps every span record. */
+export async function researchPipelineSpans(seeds: number, sweepId = 'bench'): Promise<RunSpans[]> {
+  const scenario = loadResearchPipeline();
+  const runs: RunSpans[] = [];
+  for (let seed = 1; seed <= seeds; seed++) {
+    const records: SpanRecord[] = [];
+    await simulateSeed(scenario, seed, { kind: 'sdk', listener: (span) => records.push(recordFromSdkSpan(span)) });
+    const columns: RunColumns = {
+      runId: `bench-${String(seed).padStart(6, '0')}`,
+      sweepId,
+      scenario: scenario.spec.name,
+      seed,
+      recordedDate: '2025-01-01',
+      serviceName: 'baton-sim',
+    };
+    runs.push({ columns, records });
+  }
+  return runs;
+}
+
+/** The rows of both span tables, as the SpanSink would build them. */
+export function corpusRows(runs: readonly RunSpans[]): { spans: SpanRow[]; events: SpanEventRow[] } {
+  const spans: SpanRow[] = [];
+  const events: SpanEventRow[] = [];
+  for (const run of runs) {
+    for (const record of run.records) {
+      spans.push(spanRow(record, run.columns));
+      for (const event of spanEventRows(record, run.columns)) events.push(event);
+    }
+  }
+  return { spans, events };
+}
+
+/** One JSONEachRow payload. */
+export function jsonEachRow(rows: readonly object[]): Buffer {
+  return Buffer.from(rows.map((row) => JSON.stringify(row)).join('\n') + '\n');
+}

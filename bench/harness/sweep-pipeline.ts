@@ -1,0 +1,108 @@
+import { performance } from 'node:perf_hooks';
+import { runScenario } from '../../cli/pipeline/run-scenario.js';
+import { SpanSink } from '../../collector/sink/span-sink.js';
+import { recordFromSdkSpan, type RunColumns } from '../../collector/span-rows.js';
+import type { SpanStore } from '../../collector/store/span-store.js';
+import type { Scenario } from '../../scenarios/format/load-scenario.js';
+import { simulateSeed } from './research-pipeline.js';
+
+/** What a sweep loop did. */
+export interface SweepTotals {
+  seeds: number;
+  handoffs: number;
+  spans: number;
+  wallMs: number;
+}
+
+/**
+ * The interim sweep (until `baton sweep` exists): `runScenario` for each seed
+ * in turn, into one store — simulate, store, and the full per-run SQL report,
+ * exactly what `baton run` does per seed.
+ */
+export async function runScenarioLoop(scenario: Scenario, store: SpanStore, seeds: number, sweepId: string): Promise<SweepTotals> {
+  const started = performance.now();
+  let handoffs = 0;
+  let spans = 0;
+  for (let seed = 1; seed <= seeds; seed++) {
+    const outcome = await runScenario({ scenario, seed, store, sweepId });
+    handoffs += outcome.document.handoffs.total;
+    spans += outcome.document.wall.spansStored;
+  }
+  return { seeds, handoffs, spans, wallMs: performance.now() - started };
+}
+
+/** Seeds between two waits for the sink (~10,000 spans of the research pipeline). */
+const FLUSH_EVERY_SEEDS = 28;
+
+/**
+ * The sweep as BENCHMARKS.md proposes it: every seed simulated and its spans
+ * streamed into ONE SpanSink (batches span many runs), a `runs` row per seed,
+ * and no per-run SQL report — the sweep-level report is one set of
+ * GROUP BY run_id queries at the end (`sweepReport`).
+ */
+export async function batchedSweep(
+  scenario: Scenario,
+  store: SpanStore,
+  seeds: number,
+  sweepId: string,
+  sweepReport: (store: SpanStore, sweepId: string) => Promise<unknown>,
+): Promise<SweepTotals> {
+  const started = performance.now();
+  await store.migrate();
+  const sink = new SpanSink(store);
+  let handoffs = 0;
+  let previousFlush: Promise<void> = Promise.resolve();
+  let runRows: object[] = [];
+  for (let seed = 1; seed <= seeds; seed++) {
+    const columns: RunColumns = {
+      runId: `${sweepId}-${seed}`,
+      sweepId,
+      scenario: scenario.spec.name,
+      seed,
+      recordedDate: '2025-01-01',
+      serviceName: 'baton-sim',
+    };
+    let runHandoffs = 0;
+    const result = await simulateSeed(scenario, seed, {
+      kind: 'sdk',
+      listener: (span) => {
+        if (span.attributes['baton.handoff.outcome'] !== undefined) runHandoffs++;
+        sink.add(recordFromSdkSpan(span), columns);
+      },
+    });
+    handoffs += runHandoffs;
+    // SpanSink.add never waits for the store, so pace it: at most one batch
+    // in flight while the next is being simulated (without this, batches
+    // queue up in memory whenever the store is slower than simulation).
+    if (seed % FLUSH_EVERY_SEEDS === 0) {
+      const flushed = sink.flush();
+      await previousFlush;
+      previousFlush = flushed;
+    }
+    runRows.push({
+      recorded_date: columns.recordedDate,
+      recorded_at: '2025-01-01 00:00:00',
+      run_id: columns.runId,
+      sweep_id: sweepId,
+      scenario: columns.scenario,
+      seed,
+      config_hash: scenario.contentHash.slice(0, 16),
+      baton_version: 'bench',
+      verdict: result.violations.length === 0 ? 'pass' : 'fail',
+      workflows_total: result.outcomes.length,
+      workflows_completed: result.outcomes.filter((outcome) => outcome.status === 'completed').length,
+      handoffs_total: runHandoffs,
+      faults_injected: result.faultsInjected,
+      violations: result.violations.length,
+      event_log_hash: result.eventLogHash,
+    });
+    if (runRows.length >= 1000) {
+      await store.insert('runs', runRows);
+      runRows = [];
+    }
+  }
+  await sink.flush();
+  if (runRows.length > 0) await store.insert('runs', runRows);
+  await sweepReport(store, sweepId);
+  return { seeds, handoffs, spans: sink.spansWritten, wallMs: performance.now() - started };
+}

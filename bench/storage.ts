@@ -1,0 +1,205 @@
+/**
+ * Storage throughput: spans/s written through the SpanSink into a store, against
+ * a bulk `INSERT … FORMAT JSONEachRow` of the same rows (one payload per table),
+ * measured interleaved in the same process (issue 5 goal: sink ≥ 0.5 of bulk).
+ *
+ * chDB (embedded): the sink writes through ChdbStore; the bulk baseline hands
+ * one pre-built JSONEachRow buffer per table to a chdb Session on the same
+ * data directory (`session.insert({ format: 'JSONEachRow' })`). A third
+ * variant builds the rows and the JSON inside the timing, to split JS cost
+ * from engine cost.
+ *
+ * ClickHouse 18.16 server (the bench server of harness/bench-server.ts): the
+ * sink through the project's ServerStore (the bench HTTP store while there is
+ * none) vs `clickhouse-client --query "INSERT … FORMAT JSONEachRow" < file`.
+ *
+ * Every variant writes into its own fresh database per round, so merges of
+ * earlier rounds never slow a later one.
+ *
+ *   node --import tsx bench/storage.ts [--seeds 100] [--rounds 5] [--engine chdb]
+ */
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'chdb';
+import { SpanSink } from '../collector/sink/span-sink.js';
+import { ChdbStore } from '../collector/store/chdb-store.js';
+import type { SpanStore } from '../collector/store/span-store.js';
+import { emitRows, type BenchRow } from './harness/bench-row.js';
+import { corpusRows, jsonEachRow, researchPipelineSpans, type RunSpans } from './harness/span-corpus.js';
+import { benchServerUrl, clickhouseClientArgs, openServerStore } from './harness/bench-server.js';
+import { argInteger, argValue, interleave, median, pairedRatio } from './harness/timing.js';
+
+export const STORAGE_DATA_DIR = '/tmp/baton-bench/storage-chdb';
+const STORAGE_FILES_DIR = '/tmp/baton-bench/storage-files';
+
+export async function storageBench(): Promise<BenchRow[]> {
+  const seeds = argInteger('seeds', 100);
+  const rounds = argInteger('rounds', 5);
+  const runs = await researchPipelineSpans(seeds);
+  const rows = corpusRows(runs);
+  const spanCount = rows.spans.length;
+  const payload = { spans: jsonEachRow(rows.spans), events: jsonEachRow(rows.events) };
+
+  rmSync(STORAGE_DATA_DIR, { recursive: true, force: true });
+  const session = new Session(STORAGE_DATA_DIR);
+  const stores: ChdbStore[] = [];
+  let database = 0;
+  /** A migrated, empty database (outside the timing) for the next write. */
+  const freshStore = async (): Promise<ChdbStore> => {
+    const store = new ChdbStore(STORAGE_DATA_DIR, `bench_storage_${database++}`);
+    await store.migrate();
+    stores.push(store);
+    return store;
+  };
+  const prepared: Record<string, ChdbStore[]> = { sink: [], bulk: [], serialise: [] };
+  for (const name of Object.keys(prepared)) for (let round = 0; round <= rounds; round++) prepared[name].push(await freshStore());
+
+  try {
+    const samples = await interleave(
+      [
+        { name: 'sink', run: async () => writeThroughSink(prepared.sink.shift()!, runs) },
+        {
+          name: 'bulk',
+          run: async () => {
+            const store = prepared.bulk.shift()!;
+            await session.insert({ table: `${store.database}.spans`, values: payload.spans, format: 'JSONEachRow' });
+            await session.insert({ table: `${store.database}.span_events`, values: payload.events, format: 'JSONEachRow' });
+            return spanCount;
+          },
+        },
+        {
+          name: 'serialise',
+          run: async () => {
+            const store = prepared.serialise.shift()!;
+            const built = corpusRows(runs);
+            await session.insert({ table: `${store.database}.spans`, values: jsonEachRow(built.spans), format: 'JSONEachRow' });
+            await session.insert({ table: `${store.database}.span_events`, values: jsonEachRow(built.events), format: 'JSONEachRow' });
+            return spanCount;
+          },
+        },
+      ],
+      rounds,
+    );
+    const check = await stores[0].query<{ c: string }>(`SELECT count() AS c FROM ${stores[0].database}.spans`);
+    if (Number(check[0].c) !== spanCount) throw new Error(`sink stored ${check[0].c} spans, expected ${spanCount}`);
+    const bulk = median(samples.bulk);
+    const sinkRatio = pairedRatio(samples.sink, samples.bulk);
+    const serverUrl = argValue('engine') === 'chdb' ? undefined : await benchServerUrl();
+    const serverRows =
+      serverUrl === undefined
+        ? [{ bench: 'storage', metric: 'server 18.16: not measured (no clickhouse-server)', value: NaN, unit: 'spans/s', samples: 0 }]
+        : await serverStorageRows(serverUrl, runs, payload, spanCount, rounds);
+    const label = `${seeds} seeds = ${spanCount.toLocaleString('en-US')} spans + ${rows.events.length.toLocaleString('en-US')} events`;
+    return [
+      {
+        bench: 'storage',
+        metric: `chDB: SpanSink → ChdbStore (${label})`,
+        value: median(samples.sink),
+        unit: 'spans/s',
+        samples: rounds,
+        baseline: 'bulk JSONEachRow',
+        baselineValue: bulk,
+        ratio: sinkRatio,
+        goal: '≥ 0.5 of bulk',
+        goalStatus: sinkRatio >= 0.5 ? 'met' : 'missed',
+      },
+      {
+        bench: 'storage',
+        metric: 'chDB: rows + JSON built in JS, then one bulk insert per table',
+        value: median(samples.serialise),
+        unit: 'spans/s',
+        samples: rounds,
+        baseline: 'bulk JSONEachRow',
+        baselineValue: bulk,
+        ratio: pairedRatio(samples.serialise, samples.bulk),
+        note: 'separates JS row building from the sink’s batching',
+      },
+      ...serverRows,
+    ];
+  } finally {
+    for (const store of stores) await store.command(`DROP DATABASE IF EXISTS ${store.database}`).catch(() => {});
+    for (const store of stores) await store.close();
+    session.close();
+  }
+}
+
+/** The same comparison on the ClickHouse 18.16 server: ServerStore vs clickhouse-client. */
+async function serverStorageRows(url: string, runs: readonly RunSpans[], payload: { spans: Buffer; events: Buffer }, spanCount: number, rounds: number): Promise<BenchRow[]> {
+  mkdirSync(STORAGE_FILES_DIR, { recursive: true });
+  const files = { spans: `${STORAGE_FILES_DIR}/spans.jsonl`, events: `${STORAGE_FILES_DIR}/span_events.jsonl` };
+  writeFileSync(files.spans, payload.spans);
+  writeFileSync(files.events, payload.events);
+  const opened: SpanStore[] = [];
+  let via = '';
+  const prepared: Record<string, string[]> = { sink: [], client: [] };
+  let database = 0;
+  for (const name of Object.keys(prepared)) {
+    for (let round = 0; round <= rounds; round++) {
+      const { store, via: how } = await openServerStore(url, `bench_storage_${database++}`);
+      via = how;
+      await store.command(`DROP DATABASE IF EXISTS ${store.database}`);
+      await store.migrate();
+      opened.push(store);
+      prepared[name].push(store.database);
+    }
+  }
+  const storeOf = (db: string): SpanStore => opened.find((store) => store.database === db)!;
+  try {
+    const samples = await interleave(
+      [
+        { name: 'sink', run: () => writeThroughSink(storeOf(prepared.sink.shift()!), runs) },
+        {
+          name: 'client',
+          run: () => {
+            const db = prepared.client.shift()!;
+            clickhouseClientInsert(`INSERT INTO ${db}.spans FORMAT JSONEachRow`, files.spans);
+            clickhouseClientInsert(`INSERT INTO ${db}.span_events FORMAT JSONEachRow`, files.events);
+            return spanCount;
+          },
+        },
+      ],
+      rounds,
+    );
+    const check = await opened[0].query<{ c: string }>(`SELECT count() AS c FROM ${opened[0].database}.spans`);
+    if (Number(check[0].c) !== spanCount) throw new Error(`server sink stored ${check[0].c} spans, expected ${spanCount}`);
+    const ratio = pairedRatio(samples.sink, samples.client);
+    return [
+      {
+        bench: 'storage',
+        metric: `server 18.16: SpanSink → ${via} (same rows)`,
+        value: median(samples.sink),
+        unit: 'spans/s',
+        samples: rounds,
+        baseline: 'clickhouse-client JSONEachRow < file',
+        baselineValue: median(samples.client),
+        ratio,
+        goal: '≥ 0.5 of bulk',
+        goalStatus: ratio >= 0.5 ? 'met' : 'missed',
+        note: 'baseline includes clickhouse-client start-up (2 processes)',
+      },
+    ];
+  } finally {
+    for (const store of opened) await store.command(`DROP DATABASE IF EXISTS ${store.database}`).catch(() => {});
+    for (const store of opened) await store.close();
+  }
+}
+
+/** `clickhouse-client --query SQL < file`, synchronously; throws on failure. */
+function clickhouseClientInsert(sql: string, file: string): void {
+  const input = openSync(file, 'r');
+  try {
+    const child = spawnSync('clickhouse-client', [...clickhouseClientArgs(), '--query', sql], { stdio: [input, 'ignore', 'pipe'], encoding: 'utf8' });
+    if (child.status !== 0) throw new Error(`clickhouse-client failed (${child.status}): ${child.stderr}`);
+  } finally {
+    closeSync(input);
+  }
+}
+
+async function writeThroughSink(store: SpanStore, runs: readonly RunSpans[]): Promise<number> {
+  const sink = new SpanSink(store);
+  for (const run of runs) for (const record of run.records) sink.add(record, run.columns);
+  await sink.flush();
+  return sink.spansWritten;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) emitRows(await storageBench());
