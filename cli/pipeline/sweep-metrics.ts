@@ -1,0 +1,122 @@
+import type { SpanStore } from '../../collector/store/span-store.js';
+import { sqlString } from '../../collector/store/sql.js';
+import { checkAssertions, parseAssertion, type AssertionResult } from '../../reports/assertions.js';
+import { computeRunReport } from '../../reports/run-report.js';
+import { finalTable, num, round6 } from '../../reports/sql.js';
+
+/** Run ids per IN (...) list; longer lists are split. */
+const RUN_IDS_PER_QUERY = 1_000;
+
+/**
+ * Per-run metrics of many runs at once, by grouped SQL over the stored spans,
+ * events and violations: the same definitions as reports/metrics (a workflow
+ * completed = its span has no error.type; a handoff = a span with an outcome).
+ * One query per family for the whole sweep instead of a report per seed.
+ */
+export type SweepRunMetrics = Record<string, number>;
+
+/** Metrics `sweepRunMetrics` computes; assertions on others fall back to the full run report. */
+export const SWEEP_METRICS = [
+  'workflows.total',
+  'workflows.completed',
+  'workflows.partial',
+  'workflows.failed',
+  'handoffs.total',
+  'handoffs.succeeded',
+  'handoffs.failed',
+  'handoffs.successRate',
+  'faults.injected',
+  'invariants.violations',
+] as const;
+
+/** `run_id IN ('a', 'b', …)` chunks for `runIds`. */
+export function runIdChunks(runIds: readonly string[]): string[] {
+  const chunks: string[] = [];
+  for (let start = 0; start < runIds.length; start += RUN_IDS_PER_QUERY) {
+    chunks.push(`run_id IN (${runIds.slice(start, start + RUN_IDS_PER_QUERY).map(sqlString).join(', ')})`);
+  }
+  return chunks;
+}
+
+/** Runs `sql(where)` for every chunk of run ids and concatenates the rows. */
+export async function queryByRuns<Row = Record<string, unknown>>(store: SpanStore, runIds: readonly string[], sql: (where: string) => string): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const where of runIdChunks(runIds)) rows.push(...(await store.query<Row>(sql(where))));
+  return rows;
+}
+
+/** The SWEEP_METRICS of every run in `runIds`, by run id. */
+export async function sweepRunMetrics(store: SpanStore, runIds: readonly string[]): Promise<Map<string, SweepRunMetrics>> {
+  const spans = finalTable(store, 'spans');
+  const [workflows, handoffs, faults, violations] = await Promise.all([
+    queryByRuns(store, runIds, (where) =>
+      `SELECT run_id, count() AS total, countIf(error_type = '') AS completed, countIf(error_type = 'partial') AS partial ` +
+      `FROM ${spans} WHERE ${where} AND operation = 'invoke_workflow' GROUP BY run_id`,
+    ),
+    queryByRuns(store, runIds, (where) =>
+      `SELECT run_id, count() AS total, countIf(handoff_outcome = 'accepted') AS succeeded FROM ${spans} ` +
+      `WHERE ${where} AND handoff_outcome != '' GROUP BY run_id`,
+    ),
+    queryByRuns(store, runIds, (where) =>
+      `SELECT run_id, count() AS injected FROM ${finalTable(store, 'span_events')} WHERE ${where} AND name = 'baton.fault' GROUP BY run_id`,
+    ),
+    queryByRuns(store, runIds, (where) => `SELECT run_id, count() AS violations FROM ${finalTable(store, 'violations')} WHERE ${where} GROUP BY run_id`),
+  ]);
+  const byRun = new Map<string, SweepRunMetrics>();
+  const metricsOf = (runId: string): SweepRunMetrics => {
+    let metrics = byRun.get(runId);
+    if (!metrics) byRun.set(runId, (metrics = Object.fromEntries(SWEEP_METRICS.map((name) => [name, 0]))));
+    return metrics;
+  };
+  for (const runId of runIds) metricsOf(runId)['handoffs.successRate'] = 1;
+  for (const row of workflows) {
+    const metrics = metricsOf(String(row.run_id));
+    metrics['workflows.total'] = num(row.total);
+    metrics['workflows.completed'] = num(row.completed);
+    metrics['workflows.partial'] = num(row.partial);
+    metrics['workflows.failed'] = num(row.total) - num(row.completed) - num(row.partial);
+  }
+  for (const row of handoffs) {
+    const metrics = metricsOf(String(row.run_id));
+    metrics['handoffs.total'] = num(row.total);
+    metrics['handoffs.succeeded'] = num(row.succeeded);
+    metrics['handoffs.failed'] = num(row.total) - num(row.succeeded);
+    metrics['handoffs.successRate'] = num(row.total) === 0 ? 1 : round6(num(row.succeeded) / num(row.total));
+  }
+  for (const row of faults) metricsOf(String(row.run_id))['faults.injected'] = num(row.injected);
+  for (const row of violations) metricsOf(String(row.run_id))['invariants.violations'] = num(row.violations);
+  return byRun;
+}
+
+/**
+ * Checks `expressions` for one run: from its sweep metrics when every metric
+ * named is one of them, else from the full SQL report of the run.
+ */
+export async function checkRunAssertions(store: SpanStore, runId: string, metrics: SweepRunMetrics | undefined, expressions: readonly string[]): Promise<AssertionResult[]> {
+  if (expressions.length === 0) return [];
+  const parsed = expressions.map((expression) => ({ expression, ...parseAssertion(expression) }));
+  if (metrics && parsed.every((item) => (SWEEP_METRICS as readonly string[]).includes(item.metric))) {
+    return parsed.map(({ expression, metric, operator, expected }) => {
+      const actual = metrics[metric];
+      return { expression: expression.trim(), metric, operator, expected, actual, passed: compare(actual, operator, expected) };
+    });
+  }
+  return checkAssertions(await computeRunReport(store, runId), expressions);
+}
+
+function compare(actual: number, operator: string, expected: number): boolean {
+  switch (operator) {
+    case '>=':
+      return actual >= expected;
+    case '<=':
+      return actual <= expected;
+    case '==':
+      return actual === expected;
+    case '!=':
+      return actual !== expected;
+    case '>':
+      return actual > expected;
+    default:
+      return actual < expected;
+  }
+}

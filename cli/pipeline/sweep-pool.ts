@@ -1,0 +1,75 @@
+import { Worker } from 'node:worker_threads';
+import type { Scenario } from '../../scenarios/format/load-scenario.js';
+import { simulateSeedRows, type SeedRows, type SeedTask } from './sweep-seed.js';
+
+/** Most worker threads a sweep starts. */
+export const JOBS_MAX = 64;
+
+/** A worker thread failed or a seed threw outside the simulation (exit code 3). */
+export class SweepWorkerError extends Error {
+  readonly code = 'BATON_ERR_SWEEP_WORKER';
+  constructor(message: string) {
+    super(message);
+    this.name = 'SweepWorkerError';
+  }
+}
+
+/**
+ * Simulates every task and hands each seed's rows to `onRows`, in completion
+ * order (callers sort). `jobs` = 1 runs in this thread; more start that many
+ * worker threads and give each the next seed as soon as it is free. `onRows`
+ * calls never overlap.
+ */
+export async function simulateSeeds(scenario: Scenario, tasks: readonly SeedTask[], jobs: number, onRows: (rows: SeedRows) => Promise<void>): Promise<void> {
+  if (jobs <= 1) {
+    for (const task of tasks) await onRows(await simulateSeedRows(scenario, task));
+    return;
+  }
+  const workers = Array.from({ length: Math.min(jobs, JOBS_MAX, tasks.length) }, () => startWorker(scenario));
+  let next = 0;
+  let delivered: Promise<void> = Promise.resolve();
+  try {
+    await Promise.all(
+      workers.map(
+        (worker) =>
+          new Promise<void>((resolve, reject) => {
+            const give = (): void => {
+              if (next >= tasks.length) return resolve();
+              worker.postMessage(tasks[next++]);
+            };
+            worker.on('message', (message: { rows?: SeedRows; error?: string; seed?: number }) => {
+              if (message.error !== undefined) return reject(new SweepWorkerError(`seed ${message.seed} failed in a worker: ${message.error}`));
+              const rows = message.rows!;
+              delivered = delivered.then(() => onRows(rows));
+              delivered.catch(reject);
+              give();
+            });
+            worker.on('error', (error) => reject(new SweepWorkerError(`sweep worker crashed: ${error.stack ?? error.message}`)));
+            worker.on('exit', (code) => {
+              if (code !== 0) reject(new SweepWorkerError(`sweep worker exited with code ${code}`));
+            });
+            give();
+          }),
+      ),
+    );
+    await delivered;
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+}
+
+/**
+ * Starts one worker on the worker module next to this file: the compiled .js
+ * directly, or the .ts source through tsx. Why not `execArgv: ['--import',
+ * 'tsx']`: on Node 20 a worker loads its entry before hooks registered by
+ * `--import` apply ("Unknown file extension .ts"), so a tiny data: URL entry
+ * registers tsx's hooks first and then imports the .ts worker.
+ */
+function startWorker(scenario: Scenario): Worker {
+  const workerData = { scenarioText: scenario.text, scenarioFile: scenario.file };
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('../workers/sweep-worker.js', import.meta.url), { workerData });
+  const source = new URL('../workers/sweep-worker.ts', import.meta.url).href;
+  const api = import.meta.resolve('tsx/esm/api');
+  const entry = `const { register } = await import(${JSON.stringify(api)}); register(); await import(${JSON.stringify(source)});`;
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(entry)}`), { workerData });
+}

@@ -1,0 +1,104 @@
+import { createRunTracer } from '../../collector/tracing/run-tracer.js';
+import { recordFromSdkSpan, spanEventRows, spanRow, type RunColumns } from '../../collector/span-rows.js';
+import type { RunRow, SpanEventRow, SpanRow, ViolationRow } from '../../collector/store/rows.js';
+import { simulationOptions, type Scenario } from '../../scenarios/format/load-scenario.js';
+import { SeededRandom } from '../../simulator/random/seeded-random.js';
+import { simulate } from '../../simulator/simulate.js';
+import { BATON_VERSION } from '../version.js';
+import { runIdOf } from './run-id.js';
+
+/** What one seed of a sweep needs besides the scenario. */
+export interface SeedTask {
+  seed: number;
+  sweepId: string;
+  /** Partition date the run's rows go to (the one it was first stored under, else today). */
+  recordedDate: string;
+}
+
+/** The small summary of a seed the main thread keeps (progress, failing table). */
+export interface SeedSummary {
+  seed: number;
+  runId: string;
+  violations: { checker: string; classification: string; atMs: number; story: string }[];
+  eventLogHash: string;
+  simulateMs: number;
+}
+
+/** Every row one seed stores, and its summary. Plain data: it crosses worker boundaries. */
+export interface SeedRows {
+  summary: SeedSummary;
+  spans: SpanRow[];
+  events: SpanEventRow[];
+  run: RunRow;
+  violations: ViolationRow[];
+}
+
+/** The run id of a seed of `scenario` (the scenario text includes `swarm:` when a preset is used). */
+export function seedRunId(scenario: Scenario, seed: number): string {
+  return runIdOf(scenario.text, seed, BATON_VERSION);
+}
+
+/**
+ * Simulates one seed and turns everything it produced into rows: spans,
+ * span events, the run and its violations. Pure apart from the wall-clock
+ * timing in the summary; the rows are the same wherever it runs.
+ */
+export async function simulateSeedRows(scenario: Scenario, task: SeedTask): Promise<SeedRows> {
+  const started = performance.now();
+  const runId = seedRunId(scenario, task.seed);
+  const columns: RunColumns = {
+    runId,
+    sweepId: task.sweepId,
+    scenario: scenario.spec.name,
+    seed: task.seed,
+    recordedDate: task.recordedDate,
+    serviceName: 'baton-sim',
+  };
+  const spans: SpanRow[] = [];
+  const events: SpanEventRow[] = [];
+  let handoffsTotal = 0;
+  const tracer = createRunTracer(new SeededRandom(task.seed).stream('ids'), (span) => {
+    if (span.attributes['baton.handoff.outcome'] !== undefined) handoffsTotal++;
+    const record = recordFromSdkSpan(span);
+    spans.push(spanRow(record, columns));
+    for (const row of spanEventRows(record, columns)) events.push(row);
+  });
+  const simulation = await simulate(simulationOptions(scenario, task.seed), tracer);
+  const violations: ViolationRow[] = simulation.violations.map((violation, index) => ({
+    recorded_date: task.recordedDate,
+    run_id: runId,
+    violation_index: index,
+    checker: violation.checker,
+    classification: violation.classification,
+    seed: violation.seed,
+    at_ms: violation.atMs,
+    trace_id: violation.traceId ?? '',
+    span_id: violation.spanId ?? '',
+    story: violation.story,
+  }));
+  const run: RunRow = {
+    recorded_date: task.recordedDate,
+    recorded_at: `${task.recordedDate} 00:00:00`,
+    run_id: runId,
+    sweep_id: task.sweepId,
+    scenario: scenario.spec.name,
+    seed: task.seed,
+    config_hash: scenario.contentHash.slice(0, 16),
+    baton_version: BATON_VERSION,
+    verdict: simulation.violations.length === 0 ? 'pass' : 'fail',
+    workflows_total: simulation.outcomes.length,
+    workflows_completed: simulation.outcomes.filter((outcome) => outcome.status === 'completed').length,
+    handoffs_total: handoffsTotal,
+    faults_injected: simulation.faultsInjected,
+    violations: simulation.violations.length,
+    event_log_hash: simulation.eventLogHash,
+  };
+  const summary: SeedSummary = {
+    seed: task.seed,
+    runId,
+    violations: simulation.violations.map(({ checker, classification, atMs, story }) => ({ checker, classification, atMs, story })),
+    eventLogHash: simulation.eventLogHash,
+    simulateMs: performance.now() - started,
+  };
+  return { summary, spans, events, run, violations };
+}

@@ -1,0 +1,126 @@
+import { hostname } from 'node:os';
+import type { SpanStore } from '../../collector/store/span-store.js';
+import type { RunRow, SpanEventRow, SpanRow, ViolationRow } from '../../collector/store/rows.js';
+import { finalTable } from '../../reports/sql.js';
+import type { Scenario } from '../../scenarios/format/load-scenario.js';
+import { EXIT } from '../exit-codes.js';
+import { buildSweepDocument, type SweepDocument } from './sweep-document.js';
+import { queryByRuns } from './sweep-metrics.js';
+import { simulateSeeds } from './sweep-pool.js';
+import { SweepProgress } from './sweep-progress.js';
+import { shardSeeds, type Shard } from './sweep-seeds.js';
+import { seedRunId, type SeedRows, type SeedTask } from './sweep-seed.js';
+
+/** Span rows buffered before an insert. */
+export const SWEEP_BATCH_SPAN_ROWS = 50_000;
+
+/** What a sweep needs. */
+export interface SweepRequest {
+  scenario: Scenario;
+  /** How the user names the scenario file (replay commands). */
+  scenarioRef: string;
+  /** Every seed of the sweep; a shard runs its part. */
+  seeds: readonly number[];
+  shard?: Shard;
+  jobs: number;
+  sweepId: string;
+  store: SpanStore;
+  /** Assertions on top of the scenario's `assert:` block, checked per seed. */
+  extraAssertions?: string[];
+  /** Where progress goes; none prints nothing. */
+  progress?: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+/** The outcome of a sweep: sweep.json and the exit code of this invocation. */
+export interface SweepOutcome {
+  document: SweepDocument;
+  /** 1 when a seed this invocation ran violated an invariant or an assertion. */
+  exitCode: number;
+}
+
+/**
+ * Runs a sweep: simulates this shard's seeds (in worker threads when
+ * jobs > 1), stores every run's spans, events, run row and violations from
+ * the main thread, then builds sweep.json from storage over all the sweep's
+ * seeds stored so far (so the last shard's document covers every shard).
+ */
+export async function runSweep(request: SweepRequest): Promise<SweepOutcome> {
+  const startedAt = new Date().toISOString();
+  const started = performance.now();
+  const { store, scenario } = request;
+  await store.migrate();
+  const mine = shardSeeds(request.seeds, request.shard);
+  const dates = await recordedDates(store, mine.map((seed) => seedRunId(scenario, seed)));
+  const today = new Date().toISOString().slice(0, 10);
+  const tasks: SeedTask[] = mine.map((seed) => ({ seed, sweepId: request.sweepId, recordedDate: dates.get(seedRunId(scenario, seed)) ?? today }));
+  const progress = request.progress ? new SweepProgress(tasks.length, request.progress, `sweep ${scenario.spec.name}`) : undefined;
+  const writer = new RowWriter(store);
+  await simulateSeeds(scenario, tasks, request.jobs, async (rows) => {
+    progress?.tick(rows.summary);
+    await writer.add(rows);
+  });
+  await writer.flush();
+  const simulated = performance.now();
+  const document = await buildSweepDocument({
+    store,
+    scenario,
+    scenarioRef: request.scenarioRef,
+    seeds: request.seeds,
+    sweepId: request.sweepId,
+    assertions: [...(scenario.spec.assert ?? []), ...(request.extraAssertions ?? [])],
+  });
+  const finished = performance.now();
+  document.wall = {
+    startedAt,
+    host: hostname(),
+    jobs: request.jobs,
+    shard: request.shard ? `${request.shard.index}/${request.shard.count}` : null,
+    seedsRun: mine.length,
+    simulateAndStoreMs: Math.round(simulated - started),
+    reportMs: Math.round(finished - simulated),
+    totalMs: Math.round(finished - started),
+    seedsPerSecond: Math.round((mine.length / Math.max(1e-9, (simulated - started) / 1000)) * 10) / 10,
+  };
+  const ran = new Set(mine);
+  const failed = document.seeds.some((seed) => ran.has(seed.seed) && seed.verdict === 'fail');
+  return { document, exitCode: failed ? EXIT.verdictFailed : EXIT.ok };
+}
+
+/** The partition date each run was first stored under, so a re-run lands in the same partition. */
+async function recordedDates(store: SpanStore, runIds: string[]): Promise<Map<string, string>> {
+  const rows = await queryByRuns<{ run_id: string; d: string }>(store, runIds, (where) =>
+    `SELECT run_id, toString(min(recorded_date)) AS d FROM ${finalTable(store, 'runs')} WHERE ${where} GROUP BY run_id`,
+  );
+  return new Map(rows.map((row) => [row.run_id, row.d]));
+}
+
+/** Buffers rows of many seeds and inserts them in batches; one insert at a time. */
+class RowWriter {
+  private spans: SpanRow[] = [];
+  private events: SpanEventRow[] = [];
+  private runs: RunRow[] = [];
+  private violations: ViolationRow[] = [];
+
+  constructor(private readonly store: SpanStore) {}
+
+  async add(rows: SeedRows): Promise<void> {
+    for (const row of rows.spans) this.spans.push(row);
+    for (const row of rows.events) this.events.push(row);
+    this.runs.push(rows.run);
+    for (const row of rows.violations) this.violations.push(row);
+    if (this.spans.length >= SWEEP_BATCH_SPAN_ROWS) await this.flush();
+  }
+
+  /** Writes everything buffered. Runs go last: a stored run row means its spans are stored. */
+  async flush(): Promise<void> {
+    const { spans, events, runs, violations } = this;
+    this.spans = [];
+    this.events = [];
+    this.runs = [];
+    this.violations = [];
+    if (spans.length > 0) await this.store.insert('spans', spans);
+    if (events.length > 0) await this.store.insert('span_events', events);
+    if (violations.length > 0) await this.store.insert('violations', violations);
+    if (runs.length > 0) await this.store.insert('runs', runs);
+  }
+}

@@ -1,0 +1,26 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { parseScenario } from '../../scenarios/format/load-scenario.js';
+import { simulateSeedRows, type SeedTask } from '../pipeline/sweep-seed.js';
+
+/**
+ * A sweep worker thread: simulates the seeds the main thread hands it, one at
+ * a time, and posts each seed's rows back. It never touches storage (chDB
+ * allows one data directory per process; the main thread owns it).
+ *
+ * workerData: { scenarioText, scenarioFile }. Messages in: SeedTask, or
+ * { stop: true }. Messages out: { rows } or { error, seed }.
+ */
+const { scenarioText, scenarioFile } = workerData as { scenarioText: string; scenarioFile: string };
+const scenario = parseScenario(scenarioText, scenarioFile);
+const port = parentPort!;
+
+port.on('message', (message: SeedTask | { stop: true }) => {
+  if ('stop' in message) {
+    port.close();
+    return;
+  }
+  simulateSeedRows(scenario, message).then(
+    (rows) => port.postMessage({ rows }),
+    (error: unknown) => port.postMessage({ seed: message.seed, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+  );
+});
