@@ -1,5 +1,12 @@
 import { EXIT, UsageError } from './exit-codes.js';
 import { runCommand } from './commands/run-command.js';
+import { reportCommand } from './commands/report-command.js';
+import { checkCommand } from './commands/check-command.js';
+import { scenariosCommand } from './commands/scenarios-command.js';
+import { migrateCommand } from './commands/migrate-command.js';
+import { pruneCommand } from './commands/prune-command.js';
+import { compareCommand } from './commands/compare-command.js';
+import { sweepCommand } from './commands/sweep-command.js';
 import { ScenarioError } from '../scenarios/format/scenario-error.js';
 import { AssertionSyntaxError } from '../reports/assertions.js';
 import { StoreError } from '../collector/store/span-store.js';
@@ -12,6 +19,13 @@ Usage: baton <command> [options]
 
 Commands:
   run <scenario>     simulate one seed, store spans, print the report
+  sweep <scenario>   simulate many seeds in worker threads; failing seeds and how to replay them
+  compare <scenario> run two variants on the same seeds; differences with bootstrap CIs
+  report <run-id>    recompute a stored run's report (terminal, md, json, junit, html)
+  check <file>...    validate scenario files, every problem with file:line:column
+  scenarios          list the built-in scenarios
+  migrate            create or upgrade the ClickHouse schema
+  prune              drop stored runs older than --older-than (e.g. 30d)
 
 Run "baton <command> --help" for a command's options.
 Exit codes: 0 passed, 1 assertions or invariants failed, 2 bad input, 3 infrastructure failure.
@@ -21,6 +35,14 @@ type Command = (argv: string[], out: NodeJS.WriteStream) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
   run: runCommand,
+  compare: compareCommand,
+  report: reportCommand,
+  check: checkCommand,
+  scenarios: scenariosCommand,
+  migrate: migrateCommand,
+  prune: pruneCommand,
+  sweep: sweepCommand,
+  // sweep, replay (simulator) and collector (collector) register here.
 };
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
@@ -52,6 +74,10 @@ export function reportError(error: unknown): number {
     return EXIT.badInput;
   }
   if (code.startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`baton: ${message}\n`);
+    return EXIT.badInput;
+  }
+  if (code === 'BATON_ERR_CONFIG_CLICKHOUSE_URL') {
     process.stderr.write(`baton: ${message}\n`);
     return EXIT.badInput;
   }

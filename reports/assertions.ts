@@ -1,4 +1,5 @@
 import type { RunReport } from './run-report.js';
+import { COORDINATION_KINDS } from './metrics/coordination-metrics.js';
 
 /** Comparison operators an assertion may use. */
 const OPERATORS = ['>=', '<=', '==', '!=', '>', '<'] as const;
@@ -24,10 +25,13 @@ export class AssertionSyntaxError extends Error {
 }
 
 /**
- * Every metric an assertion can name: numeric leaves of the report, plus
- * `invariants.violations` (the number of violations).
+ * Report fields whose keys depend on the run (fault kinds, phases, attempt
+ * counts): any key is a valid metric, and a key the run lacks reads as 0.
  */
-export function metricNames(report: RunReport): string[] {
+const OPEN_RECORDS = ['faults.byKind', 'handoffs.failuresByPhase', 'handoffs.attempts.distribution', 'coordination.byKindMs', 'coordination.shareByKind'];
+
+/** The numeric leaves of a report (arrays and `run` excluded), plus `invariants.violations`. */
+function leafNames(report: Omit<RunReport, 'run' | 'invariants'>): string[] {
   const names: string[] = [];
   const walk = (value: unknown, prefix: string): void => {
     if (typeof value === 'number') names.push(prefix);
@@ -35,10 +39,46 @@ export function metricNames(report: RunReport): string[] {
       for (const [key, item] of Object.entries(value)) walk(item, prefix ? `${prefix}.${key}` : key);
     }
   };
+  walk(report, '');
+  return names;
+}
+
+/** Every metric an assertion can name in `report`. */
+export function metricNames(report: RunReport): string[] {
   const { run: _run, invariants: _invariants, ...metrics } = report;
-  walk(metrics, '');
-  names.push('invariants.violations');
-  return names.sort();
+  return [...new Set([...leafNames(metrics), ...STATIC_METRICS])].sort();
+}
+
+const zero = { p50: 0, p95: 0, p99: 0, max: 0 };
+/** The metric names every report has, from an empty report's shape. */
+const STATIC_METRICS: readonly string[] = [
+  ...leafNames({
+    workflows: { total: 0, completed: 0, partial: 0, failed: 0, durationMs: zero, activeMax: 0 },
+    handoffs: { total: 0, succeeded: 0, failed: 0, successRate: 0, latencyMs: zero, byPair: [], failuresByPhase: {}, attempts: { total: 0, distribution: {} } },
+    coordination: {
+      overheadRatio: 0, workflowMs: 0, coordinationMs: 0,
+      byKindMs: Object.fromEntries(COORDINATION_KINDS.map((kind) => [kind, 0])),
+      shareByKind: Object.fromEntries(COORDINATION_KINDS.map((kind) => [kind, 0])),
+      byWorkflow: [], byPair: [],
+    },
+    faults: { injected: 0, byKind: {}, precededFailures: [] },
+    agents: { invocations: 0, errors: 0, errorRate: 0, byAgent: [] },
+    tokens: { contextCarried: 0, contextSent: 0, agentInput: 0, agentOutput: 0, agentWork: 0, contextPerWorkRatio: 0 },
+    recovery: { operations: 0, recovered: 0, unrecovered: 0, timeMs: zero },
+    checkpoints: { total: 0, lagMsMax: 0, lagMsP99: 0 },
+    keyMetrics: { workflowDurationP99Ms: 0, handoffSuccessRate: 0, agentErrorRate: 0, checkpointLagMsMax: 0, recoveryOperations: 0, activeWorkflowsMax: 0 },
+  }),
+  'invariants.violations',
+];
+
+/**
+ * Why `metric` can never be a metric (a message listing the valid ones), or
+ * undefined when it is one. Needs no report: used by `baton check`.
+ */
+export function metricProblem(metric: string): string | undefined {
+  if (STATIC_METRICS.includes(metric)) return undefined;
+  if (OPEN_RECORDS.some((prefix) => metric.startsWith(`${prefix}.`) && metric.length > prefix.length + 1)) return undefined;
+  return `unknown metric "${metric}"; valid metrics: ${[...STATIC_METRICS].sort().join(', ')}, and ${OPEN_RECORDS.map((prefix) => `${prefix}.<key>`).join(', ')}`;
 }
 
 function metricValue(report: RunReport, metric: string): number | undefined {
@@ -48,12 +88,21 @@ function metricValue(report: RunReport, metric: string): number | undefined {
     if (value === null || typeof value !== 'object') return undefined;
     value = (value as Record<string, unknown>)[part];
   }
-  return typeof value === 'number' ? value : undefined;
+  if (typeof value === 'number') return value;
+  if (value === undefined && metricProblem(metric) === undefined && OPEN_RECORDS.some((prefix) => metric.startsWith(`${prefix}.`))) return 0;
+  return undefined;
+}
+
+/** The value of `metric` in `report`; an unknown metric throws, listing the valid ones. */
+export function readMetric(report: RunReport, metric: string): number {
+  const value = metricValue(report, metric);
+  if (value === undefined) throw new AssertionSyntaxError(`unknown metric "${metric}"; valid metrics: ${metricNames(report).join(', ')}`);
+  return value;
 }
 
 /** Parses `metric op number`, e.g. `handoffs.successRate >= 0.99`. */
 export function parseAssertion(expression: string): { metric: string; operator: Operator; expected: number } {
-  const match = /^\s*([A-Za-z][\w.]*)\s*(>=|<=|==|!=|>|<)\s*(-?\d+(?:\.\d+)?(?:e-?\d+)?)\s*$/.exec(expression);
+  const match = /^\s*([A-Za-z][\w.-]*)\s*(>=|<=|==|!=|>|<)\s*(-?\d+(?:\.\d+)?(?:e-?\d+)?)\s*$/.exec(expression);
   if (!match) {
     throw new AssertionSyntaxError(`cannot parse assertion "${expression}": expected "<metric> <${OPERATORS.join('|')}> <number>"`);
   }

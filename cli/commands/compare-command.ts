@@ -1,0 +1,154 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadScenarioFile, type Scenario } from '../../scenarios/format/load-scenario.js';
+import { metricProblem, readMetric } from '../../reports/assertions.js';
+import { compareReports, DEFAULT_COMPARE_METRICS, renderComparisonMarkdown, renderComparisonText, type Comparison } from '../../reports/compare/compare-report.js';
+import { DEFAULT_RESAMPLES } from '../../reports/compare/paired-bootstrap.js';
+import type { RunReport } from '../../reports/run-report.js';
+import type { SpanStore } from '../../collector/store/span-store.js';
+import { runScenario } from '../pipeline/run-scenario.js';
+import { applyOverrides, SET_HELP } from '../scenario-overrides.js';
+import { UsageError } from '../exit-codes.js';
+import { openStore, STORE_HELP, STORE_OPTIONS } from '../store-option.js';
+
+export const COMPARE_HELP = `Usage: baton compare <scenario.yaml> --set PATH=A --set PATH=B [options]
+       baton compare <a.yaml> <b.yaml> [options]
+
+Runs two variants of a design on the same seeds (common random numbers: the
+simulator's named streams make seed i draw the same network, faults and agent
+behaviour in both) and reports, per metric, mean(B − A) with a paired bootstrap
+confidence interval, and whether the difference is significant (the interval
+excludes 0).
+
+With one scenario, each --set is one variant (A is the first); with two
+scenario files, A and B are the files.
+
+Options:
+  --seeds RANGE      seeds to run, "1..500" or "1,2,3" (default 1..20)
+${SET_HELP}  --metric NAME      metric to compare (repeatable; default: success rate, latency
+                     p50/p99, workflows completed, duration p99, overhead, agent
+                     error rate, recovery operations, invariant violations)
+  --resamples N      bootstrap resamples (default ${DEFAULT_RESAMPLES})
+  --format F         terminal (default), md or json
+  --out DIR          where comparison.json and comparison.md go (default .baton/compare/<id>)
+${STORE_HELP}  -h, --help         this help
+
+Examples:
+  baton compare scenarios/research-pipeline.yaml --seeds 1..200 --set network.lossRatio=0 --set network.lossRatio=0.05
+  baton compare scenarios/research-pipeline.yaml --seeds 1..500 --set router.weights=a.yaml --set router.weights=b.yaml
+  baton compare design-a.yaml design-b.yaml --seeds 1..100 --format md >> "$GITHUB_STEP_SUMMARY"
+`;
+
+/** Parses `1..500` or `1,2,3` into seeds. */
+export function parseSeeds(text: string): number[] {
+  const range = /^(\d+)\.\.(\d+)$/.exec(text.trim());
+  if (range) {
+    const [from, to] = [Number(range[1]), Number(range[2])];
+    if (to < from || to - from >= 100_000) throw new UsageError(`--seeds ${text}: expected FROM..TO with FROM ≤ TO and at most 100000 seeds`);
+    return Array.from({ length: to - from + 1 }, (_, index) => from + index);
+  }
+  if (/^\d+(,\d+)*$/.test(text.trim())) return [...new Set(text.trim().split(',').map(Number))];
+  throw new UsageError(`--seeds expects FROM..TO or a comma-separated list, got "${text}"`);
+}
+
+interface Variant {
+  label: string;
+  scenario: Scenario;
+}
+
+/** The two variants the command line names. */
+function variantsOf(positionals: string[], sets: string[]): [Variant, Variant] {
+  if (positionals.length === 2) {
+    const [a, b] = positionals.map((file) => applyOverrides(loadScenarioFile(file), sets));
+    return [
+      { label: positionals[0], scenario: a },
+      { label: positionals[1], scenario: b },
+    ];
+  }
+  if (positionals.length === 1 && sets.length === 2) {
+    const base = loadScenarioFile(positionals[0]);
+    return [
+      { label: `${positionals[0]} --set ${sets[0]}`, scenario: applyOverrides(base, [sets[0]]) },
+      { label: `${positionals[0]} --set ${sets[1]}`, scenario: applyOverrides(base, [sets[1]]) },
+    ];
+  }
+  throw new UsageError(`baton compare takes one scenario and two --set variants, or two scenario files\n\n${COMPARE_HELP}`);
+}
+
+/** Runs `variant` on every seed and returns the reports, in seed order. */
+async function runVariant(store: SpanStore, variant: Variant, seeds: number[], sweepId: string): Promise<RunReport[]> {
+  const reports: RunReport[] = [];
+  for (const seed of seeds) {
+    const outcome = await runScenario({ scenario: variant.scenario, seed, store, sweepId });
+    reports.push(outcome.document);
+  }
+  return reports;
+}
+
+/** Runs both variants and compares them; exported for the programmatic API. */
+export async function compareVariants(options: {
+  store: SpanStore;
+  a: Variant;
+  b: Variant;
+  seeds: number[];
+  metrics?: readonly string[];
+  resamples?: number;
+}): Promise<Comparison> {
+  const metrics = options.metrics ?? DEFAULT_COMPARE_METRICS;
+  for (const metric of metrics) {
+    const problem = metricProblem(metric);
+    if (problem) throw new UsageError(`--metric: ${problem}`);
+  }
+  const id = createHash('sha256').update(`${options.a.scenario.text}\n--\n${options.b.scenario.text}`).digest('hex').slice(0, 12);
+  const reportsA = await runVariant(options.store, options.a, options.seeds, `compare-${id}-a`);
+  const reportsB = await runVariant(options.store, options.b, options.seeds, `compare-${id}-b`);
+  return compareReports({ a: options.a.label, b: options.b.label, seeds: options.seeds, reportsA, reportsB, metrics, value: readMetric, resamples: options.resamples });
+}
+
+/** `baton compare`. */
+export async function compareCommand(argv: string[], out: NodeJS.WriteStream): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      seeds: { type: 'string' },
+      set: { type: 'string', multiple: true },
+      metric: { type: 'string', multiple: true },
+      resamples: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      ...STORE_OPTIONS,
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    out.write(COMPARE_HELP);
+    return 0;
+  }
+  const format = values.format ?? 'terminal';
+  if (!['terminal', 'md', 'json'].includes(format)) throw new UsageError(`--format must be terminal, md or json; got "${format}"`);
+  const seeds = parseSeeds(values.seeds ?? '1..20');
+  const resamples = values.resamples === undefined ? undefined : Number(values.resamples);
+  if (resamples !== undefined && (!Number.isInteger(resamples) || resamples < 100 || resamples > 1_000_000)) {
+    throw new UsageError(`--resamples must be an integer from 100 to 1000000, got "${values.resamples}"`);
+  }
+  const [a, b] = variantsOf(positionals, values.set ?? []);
+  const store = await openStore(values);
+  try {
+    const comparison = await compareVariants({ store, a, b, seeds, metrics: values.metric, resamples });
+    const json = `${JSON.stringify(comparison, null, 2)}\n`;
+    const markdown = renderComparisonMarkdown(comparison);
+    const id = createHash('sha256').update(`${a.label}\n${b.label}\n${seeds.join(',')}`).digest('hex').slice(0, 12);
+    const dir = values.out ?? join('.baton', 'compare', id);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'comparison.json'), json);
+    writeFileSync(join(dir, 'comparison.md'), markdown);
+    out.write(format === 'json' ? json : format === 'md' ? markdown : renderComparisonText(comparison));
+    return 0;
+  } finally {
+    await store.close();
+  }
+}

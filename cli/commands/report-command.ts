@@ -1,0 +1,70 @@
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { computeRunReport } from '../../reports/run-report.js';
+import { checkAssertions } from '../../reports/assertions.js';
+import type { ReportDocument } from '../../reports/render/report-document.js';
+import { emitReport, parseFormats } from '../pipeline/report-outputs.js';
+import { EXIT, UsageError } from '../exit-codes.js';
+import { openStore, STORE_HELP, STORE_OPTIONS } from '../store-option.js';
+
+export const REPORT_HELP = `Usage: baton report <run-id> [options]
+
+Recomputes the report of a stored run from its spans (SQL only, no simulation).
+The run id is printed by "baton run" and is the name of its .baton/runs/ folder.
+
+Options:
+  --format LIST      comma-separated: terminal (default), md, json, junit, html
+  --out DIR          where the report files go (default .baton/runs/<run-id>)
+  --assert EXPR      assertion to check, e.g. "handoffs.successRate >= 0.99" (repeatable)
+  --scenario FILE    scenario file, for replay commands (default scenarios/<name>.yaml)
+${STORE_HELP}  -h, --help         this help
+
+Examples:
+  baton report 49a92869004d2022
+  baton report 49a92869004d2022 --format html,junit --out public/
+  baton report 49a92869004d2022 --clickhouse http://ci:secret@clickhouse:8123/baton --assert "invariants.violations == 0"
+`;
+
+/** `baton report`: the exit code is the verdict of the recomputed report. */
+export async function reportCommand(argv: string[], out: NodeJS.WriteStream): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      format: { type: 'string', multiple: true },
+      out: { type: 'string' },
+      assert: { type: 'string', multiple: true },
+      scenario: { type: 'string' },
+      ...STORE_OPTIONS,
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    out.write(REPORT_HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError(`baton report takes one run id, got ${positionals.length}\n\n${REPORT_HELP}`);
+  const formats = parseFormats(values.format);
+  const runId = positionals[0];
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const store = await openStore(values);
+  try {
+    const report = await computeRunReport(store, runId, { scenarioRef: values.scenario });
+    const assertions = checkAssertions(report, values.assert ?? []);
+    const passed = report.invariants.violations.length === 0 && assertions.every((assertion) => assertion.passed);
+    const reportMs = Math.round(performance.now() - started);
+    const document: ReportDocument = {
+      ...report,
+      verdict: { passed, exitCode: passed ? EXIT.ok : EXIT.verdictFailed, assertions },
+      wall: { startedAt, host: hostname(), simulateMs: 0, storeMs: 0, reportMs, totalMs: reportMs, spansStored: 0 },
+    };
+    await emitReport({ document, formats, dir: values.out ?? join('.baton', 'runs', runId), out, store });
+    return document.verdict.exitCode;
+  } finally {
+    await store.close();
+  }
+}

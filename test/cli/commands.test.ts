@@ -1,0 +1,131 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { repoRoot, runBaton } from '../support/cli.js';
+import { batonInProcess } from './support/in-process.js';
+
+// The commands around `run`, as a user calls them: help, check, scenarios,
+// report, migrate, prune, and the output formats of run. In-process for
+// speed; one call goes through the real entry point.
+const scenario = join(repoRoot, 'scenarios', 'research-pipeline.yaml');
+const work = mkdtempSync(join(tmpdir(), 'baton-cmds-'));
+const baton = (...args: string[]) => batonInProcess(work, args);
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('--help', () => {
+  it('every command has help with examples, and the top-level help lists them', async () => {
+    const top = await baton('--help');
+    expect(top.code).toBe(0);
+    for (const command of ['run', 'compare', 'report', 'check', 'scenarios', 'migrate', 'prune']) {
+      expect(top.stdout).toContain(`  ${command}`);
+      const help = await baton(command, '--help');
+      expect(help.code, command).toBe(0);
+      expect(help.stdout, command).toContain(`Usage: baton ${command}`);
+      expect(help.stdout, command).toMatch(/Examples:\n {2}baton /);
+    }
+  });
+});
+
+describe('baton check', () => {
+  it('accepts a valid scenario', async () => {
+    const result = await baton('check', scenario);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/research-pipeline\.yaml: ok \(research-pipeline: 4 agents, 4 tasks/);
+  });
+
+  it('works through the real entry point too', () => {
+    const result = runBaton(work, ['check', scenario]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(': ok (');
+  });
+
+  it('prints every problem with file:line:column and exits 2', async () => {
+    const bad = join(work, 'bad.yaml');
+    writeFileSync(
+      bad,
+      readFileSync(scenario, 'utf8').replace('errorRatio: 0.02', 'errorRatio: 2').replace('maxConcurrent: 2', 'maxConcurrent: -1').replace('workload:', 'workloadd:'),
+    );
+    const result = await baton('check', bad);
+    expect(result.code).toBe(2);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines.filter((line) => /^.*bad\.yaml:\d+:\d+: /.test(line)).length).toBeGreaterThanOrEqual(3);
+    expect(result.stdout).toMatch(/bad\.yaml:\d+:\d+: agents\.researcher\.errorRatio: must be <= 1/);
+    expect(result.stdout).toMatch(/bad\.yaml:\d+:\d+: workloadd: unknown field/);
+  });
+
+  it('checks the assert: block: syntax and metric names, located', async () => {
+    const bad = join(work, 'bad-assert.yaml');
+    writeFileSync(bad, readFileSync(scenario, 'utf8').replace('  - workflows.completed >= 1', '  - workflows.completed >= 1\n  - handoffs.sucessRate >= 0.9\n  - handoffs.successRate about 1'));
+    const result = await baton('check', bad);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toMatch(/bad-assert\.yaml:\d+:\d+: assert\.2: unknown metric "handoffs\.sucessRate"; valid metrics: .*handoffs\.successRate/);
+    expect(result.stdout).toMatch(/bad-assert\.yaml:\d+:\d+: assert\.3: cannot parse assertion/);
+  });
+});
+
+describe('baton scenarios', () => {
+  it('lists every built-in scenario on one line with its description', async () => {
+    const result = await baton('scenarios');
+    expect(result.code).toBe(0);
+    const files = readdirSync(join(repoRoot, 'scenarios')).filter((name) => name.endsWith('.yaml'));
+    const lines = result.stdout.trim().split('\n');
+    expect(lines).toHaveLength(files.length);
+    expect(result.stdout).toMatch(/research-pipeline\.yaml\s+research-pipeline: researcher -> analyst/);
+  });
+});
+
+describe('baton run --format and baton report', () => {
+  it('writes junit and html next to report.json; report recomputes the same numbers from storage', async () => {
+    const run = await baton('run', scenario, '--seed', '3', '--format', 'terminal,junit,html', '--out', 'r3');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('handoff success rate');
+    for (const file of ['report.json', 'report.md', 'junit.xml', 'report.html']) expect(existsSync(join(work, 'r3', file)), file).toBe(true);
+    expect(readFileSync(join(work, 'r3', 'junit.xml'), 'utf8')).toContain('<testcase classname="baton.research-pipeline.seed3.invariants" name="liveness"');
+    expect(readFileSync(join(work, 'r3', 'report.html'), 'utf8')).toContain('data-chart="timeline"');
+
+    const original = JSON.parse(readFileSync(join(work, 'r3', 'report.json'), 'utf8'));
+    const report = await baton('report', original.run.id, '--format', 'json', '--out', 'again', '--scenario', scenario);
+    expect(report.code).toBe(0);
+    const recomputed = JSON.parse(report.stdout);
+    const numbers = ({ wall: _w, verdict: _v, ...rest }: Record<string, unknown>) => rest;
+    expect(numbers(recomputed)).toEqual(numbers(original));
+  });
+
+  it('report: unknown run id exits 2; a failing --assert exits 1', async () => {
+    expect((await baton('report', 'ffffffffffffffff')).code).toBe(2);
+    const id = JSON.parse(readFileSync(join(work, 'r3', 'report.json'), 'utf8')).run.id;
+    const failing = await baton('report', id, '--assert', 'handoffs.latencyMs.p99 < 0.001', '--out', 'again');
+    expect(failing.code).toBe(1);
+    expect(failing.stdout).toMatch(/assertion failed: handoffs\.latencyMs\.p99 < 0\.001 \(actual [\d.]+\)/);
+  });
+
+  it('run --set overrides a field, validated by the schema', async () => {
+    const ok = await baton('run', scenario, '--seed', '3', '--set', 'workload.instances=3', '--format', 'json', '--out', 'set');
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout).workflows.total).toBe(3);
+    const bad = await baton('run', scenario, '--set', 'network.lossRatio=7');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--set network\.lossRatio=7.*\n.*network\.lossRatio: must be <= 1/);
+  });
+
+  it('an unknown format or a bad ClickHouse URL is bad input (exit 2)', async () => {
+    expect((await baton('run', scenario, '--format', 'terminal,pdf')).code).toBe(2);
+    expect((await baton('report', 'abc', '--clickhouse', 'ftp://host/db')).code).toBe(2);
+  });
+});
+
+describe('baton migrate and prune', () => {
+  it('migrate is idempotent; prune drops nothing recent and refuses bad ages', async () => {
+    const dataDir = join(work, 'mp');
+    expect((await baton('migrate', '--data-dir', dataDir)).stdout).toMatch(/schema version \d+ in place \(chdb, database baton\)/);
+    expect((await baton('migrate', '--data-dir', dataDir)).code).toBe(0);
+    const pruned = await baton('prune', '--older-than', '30d', '--data-dir', dataDir);
+    expect(pruned.code).toBe(0);
+    expect(pruned.stdout).toContain('nothing older than 30 days');
+    expect((await baton('prune', '--older-than', 'soon', '--data-dir', dataDir)).code).toBe(2);
+    expect((await baton('prune', '--data-dir', dataDir)).code).toBe(2);
+  });
+});

@@ -1,0 +1,59 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../support/cli.js';
+import { batonInProcess } from './support/in-process.js';
+
+// `baton compare` end to end on the simulator, with a small workload so that
+// 2 variants × 10 seeds stay fast.
+const work = mkdtempSync(join(tmpdir(), 'baton-compare-'));
+const scenario = join(work, 'small.yaml');
+writeFileSync(scenario, readFileSync(join(repoRoot, 'scenarios', 'research-pipeline.yaml'), 'utf8').replace('instances: 20', 'instances: 6'));
+const baton = (...args: string[]) => batonInProcess(work, [...args, '--data-dir', join(work, 'chdb')]);
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+interface Row {
+  metric: string;
+  difference: number;
+  low: number;
+  high: number;
+  significant: boolean;
+}
+const row = (comparison: { metrics: Row[] }, metric: string): Row => comparison.metrics.find((item) => item.metric === metric)!;
+
+describe('baton compare', () => {
+  it('variants that differ in nothing that matters: no metric is significant', async () => {
+    const result = await baton('compare', scenario, '--seeds', '1..10', '--set', 'workload.query=alpha', '--set', 'workload.query=beta', '--format', 'json');
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const comparison = JSON.parse(result.stdout);
+    expect(comparison.seeds).toHaveLength(10);
+    for (const metric of comparison.metrics as Row[]) expect(metric.significant, metric.metric).toBe(false);
+  });
+
+  it('a real difference (network loss 0 vs 0.2) is significant, with the right sign', async () => {
+    const result = await baton('compare', scenario, '--seeds', '1..10', '--set', 'network.lossRatio=0', '--set', 'network.lossRatio=0.2', '--format', 'json', '--out', 'cmp');
+    expect(result.code).toBe(0);
+    const comparison = JSON.parse(result.stdout);
+    const recovery = row(comparison, 'recovery.operations');
+    expect(recovery.significant).toBe(true);
+    expect(recovery.low).toBeGreaterThan(0); // more loss, more retries
+    const latency = row(comparison, 'handoffs.latencyMs.p50');
+    expect(latency.significant).toBe(true);
+    expect(latency.difference).toBeGreaterThan(0);
+    expect(readFileSync(join(work, 'cmp', 'comparison.md'), 'utf8')).toMatch(/\| recovery\.operations \|.*\*\*significant\*\* \|/);
+  });
+
+  it('prints a table; refuses bad seeds, a missing variant and unknown metrics', async () => {
+    const table = await baton('compare', scenario, '--seeds', '1,2,3', '--set', 'network.lossRatio=0', '--set', 'network.lossRatio=0.2', '--metric', 'handoffs.successRate');
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^handoffs\.successRate\s+\S+\s+\S+\s+\S+\s+\[.*\]\s+(not )?significant/m);
+    expect((await baton('compare', scenario, '--seeds', '9..1', '--set', 'a=1', '--set', 'a=2')).code).toBe(2);
+    expect((await baton('compare', scenario, '--set', 'network.lossRatio=0')).code).toBe(2);
+    const unknown = await baton('compare', scenario, '--seeds', '1', '--set', 'network.lossRatio=0', '--set', 'network.lossRatio=0.1', '--metric', 'speed');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown metric "speed"');
+  });
+});
