@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { Session } from 'chdb';
-import { SCHEMA_VERSION, schemaStatements, type TableName } from './schema.js';
-import { sqlIdentifier, sqlNumber } from './sql.js';
+import { recordMigration } from './migrations.js';
+import { schemaStatements, type TableName } from './schema.js';
+import { sqlIdentifier } from './sql.js';
 import { StoreError, type SpanStore } from './span-store.js';
 
 /** Rows per INSERT statement; bigger batches are split. */
@@ -26,7 +27,12 @@ export class ChdbStore implements SpanStore {
     if (!this.session) {
       try {
         mkdirSync(this.path, { recursive: true });
-        this.session = new Session(this.path);
+        const session = new Session(this.path);
+        // Current ClickHouse writes 64-bit integers as JSON numbers, 18.16 as
+        // strings; strings keep nanosecond times exact, and both engines then
+        // return the same rows. SET lasts for the session.
+        session.query('SET output_format_json_quote_64bit_integers = 1', 'TabSeparated');
+        this.session = session;
       } catch (error) {
         throw new StoreError('BATON_ERR_STORE_OPEN', `cannot open embedded ClickHouse at ${this.path}: ${(error as Error).message}`, { cause: error });
       }
@@ -36,12 +42,7 @@ export class ChdbStore implements SpanStore {
 
   async migrate(): Promise<void> {
     for (const statement of schemaStatements(this.database)) await this.command(statement);
-    const applied = await this.query<{ c: string }>(
-      `SELECT count() AS c FROM ${this.database}.schema_migrations WHERE version = ${sqlNumber(SCHEMA_VERSION)}`,
-    );
-    if (Number(applied[0]?.c ?? 0) === 0) {
-      await this.command(`INSERT INTO ${this.database}.schema_migrations (version, applied_at) VALUES (${sqlNumber(SCHEMA_VERSION)}, now())`);
-    }
+    await recordMigration(this);
   }
 
   async insert(table: TableName, rows: readonly object[]): Promise<void> {

@@ -89,29 +89,77 @@ const COLUMNS: Record<TableName, string> = {
     applied_at DateTime`,
 };
 
-const ENGINES: Record<TableName, { engine: string; orderBy: string; partitionBy?: string }> = {
-  spans: { engine: 'ReplacingMergeTree', orderBy: '(run_id, trace_id, span_id)', partitionBy: 'toYYYYMM(recorded_date)' },
+/** Engine family, version column, sort key, partition key and shard key of each table. */
+interface TableLayout {
+  /** `ReplacingMergeTree` for every table: a row is identified by its sort key. */
+  versionColumn?: string;
+  orderBy: string;
+  partitionBy?: string;
+  /** Distributed sharding key: all rows of a run on one shard, so FINAL dedupes there. */
+  shardBy: string;
+}
+
+const LAYOUTS: Record<TableName, TableLayout> = {
+  spans: { orderBy: '(run_id, trace_id, span_id)', partitionBy: 'toYYYYMM(recorded_date)', shardBy: 'cityHash64(run_id)' },
   span_events: {
-    engine: 'ReplacingMergeTree',
     orderBy: '(run_id, trace_id, span_id, event_index)',
     partitionBy: 'toYYYYMM(recorded_date)',
+    shardBy: 'cityHash64(run_id)',
   },
-  runs: { engine: 'ReplacingMergeTree(recorded_at)', orderBy: '(run_id)', partitionBy: 'toYYYYMM(recorded_date)' },
-  violations: { engine: 'ReplacingMergeTree', orderBy: '(run_id, violation_index)', partitionBy: 'toYYYYMM(recorded_date)' },
-  schema_migrations: { engine: 'ReplacingMergeTree', orderBy: '(version)' },
+  runs: { versionColumn: 'recorded_at', orderBy: '(run_id)', partitionBy: 'toYYYYMM(recorded_date)', shardBy: 'cityHash64(run_id)' },
+  violations: { orderBy: '(run_id, violation_index)', partitionBy: 'toYYYYMM(recorded_date)', shardBy: 'cityHash64(run_id)' },
+  schema_migrations: { orderBy: '(version)', shardBy: 'version' },
 };
 
-/** CREATE DATABASE and CREATE TABLE statements for `database`, all IF NOT EXISTS. */
-export function schemaStatements(database: string): string[] {
+/** Tables partitioned by month (what `prune` may drop partitions of). */
+export const PARTITIONED_TABLES: readonly TableName[] = TABLES.filter((table) => LAYOUTS[table].partitionBy !== undefined);
+
+/** Suffix of the per-node tables under a Distributed table in cluster mode. */
+export const LOCAL_TABLE_SUFFIX = '_local';
+
+/** Options of `schemaStatements`. */
+export interface SchemaOptions {
+  /**
+   * Cluster name (from the servers' `remote_servers`). When set, every
+   * statement is `ON CLUSTER`, each table `T` becomes `T_local`
+   * (ReplicatedReplacingMergeTree at `/clickhouse/tables/{shard}/<db>/T`,
+   * replica `{replica}`: both macros must be defined on every node) plus a
+   * Distributed table `T` over it, so inserts and report SQL keep using
+   * `<db>.T`. Default: none (single server or chDB).
+   */
+  cluster?: string;
+}
+
+/**
+ * CREATE DATABASE and CREATE TABLE statements for `database`, all IF NOT
+ * EXISTS, in the order they must run.
+ */
+export function schemaStatements(database: string, options: SchemaOptions = {}): string[] {
   const db = sqlIdentifier(database);
-  const statements = [`CREATE DATABASE IF NOT EXISTS ${db}`];
+  if (options.cluster === undefined) {
+    const statements = [`CREATE DATABASE IF NOT EXISTS ${db}`];
+    for (const table of TABLES) {
+      const layout = LAYOUTS[table];
+      const engine = `ReplacingMergeTree${layout.versionColumn ? `(${layout.versionColumn})` : ''}`;
+      statements.push(`CREATE TABLE IF NOT EXISTS ${db}.${table} (${COLUMNS[table]}\n) ENGINE = ${engine}${keys(layout)}`);
+    }
+    return statements;
+  }
+  const cluster = sqlIdentifier(options.cluster);
+  const statements = [`CREATE DATABASE IF NOT EXISTS ${db} ON CLUSTER ${cluster}`];
   for (const table of TABLES) {
-    const { engine, orderBy, partitionBy } = ENGINES[table];
+    const layout = LAYOUTS[table];
+    const local = `${table}${LOCAL_TABLE_SUFFIX}`;
+    const zooKeeperPath = `'/clickhouse/tables/{shard}/${db}/${table}'`;
+    const engineArgs = [zooKeeperPath, "'{replica}'", ...(layout.versionColumn ? [layout.versionColumn] : [])].join(', ');
     statements.push(
-      `CREATE TABLE IF NOT EXISTS ${db}.${table} (${COLUMNS[table]}\n) ENGINE = ${engine}` +
-        (partitionBy ? ` PARTITION BY ${partitionBy}` : '') +
-        ` ORDER BY ${orderBy}`,
+      `CREATE TABLE IF NOT EXISTS ${db}.${local} ON CLUSTER ${cluster} (${COLUMNS[table]}\n) ENGINE = ReplicatedReplacingMergeTree(${engineArgs})${keys(layout)}`,
+      `CREATE TABLE IF NOT EXISTS ${db}.${table} ON CLUSTER ${cluster} AS ${db}.${local} ENGINE = Distributed(${cluster}, ${db}, ${local}, ${layout.shardBy})`,
     );
   }
   return statements;
+}
+
+function keys(layout: TableLayout): string {
+  return (layout.partitionBy ? ` PARTITION BY ${layout.partitionBy}` : '') + ` ORDER BY ${layout.orderBy}`;
 }

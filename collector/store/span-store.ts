@@ -24,12 +24,22 @@ export interface SpanStore {
   close(): Promise<void>;
 }
 
-/** A failure of the storage backend (exit code 3 at the CLI). */
+/**
+ * A failure of the storage backend (exit code 3 at the CLI). `retryable` says
+ * whether trying the same operation again later may succeed (server down or
+ * restarting); bad credentials, bad SQL and bad configuration are not.
+ *
+ * Codes: BATON_ERR_STORE_OPEN, BATON_ERR_STORE_QUERY, BATON_ERR_STORE_INSERT,
+ * BATON_ERR_STORE_UNREACHABLE, BATON_ERR_STORE_AUTH,
+ * BATON_ERR_CONFIG_CLICKHOUSE_URL. No message contains a password.
+ */
 export class StoreError extends Error {
   readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  readonly retryable: boolean;
+  constructor(code: string, message: string, options?: { cause?: unknown; retryable?: boolean }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
+    this.retryable = options?.retryable ?? false;
     this.name = 'StoreError';
   }
 }
