@@ -52,6 +52,7 @@ export class AgentRuntime {
   private running = 0;
   private queue: { assign: TaskAssign; from: string; queueSpan: Span }[] = [];
   private seenAssignments = new Set<string>();
+  private emittedVersion: number | undefined;
 
   constructor(
     private readonly env: Env,
@@ -72,6 +73,11 @@ export class AgentRuntime {
 
   get name(): string {
     return this.spec.name;
+  }
+
+  /** The agent was upgraded: from now on it emits envelope schema `version` (schema drift). */
+  upgradeSchema(version: number): void {
+    this.emittedVersion = version;
   }
 
   private onMessage(message: Message): void {
@@ -219,7 +225,7 @@ export class AgentRuntime {
   private buildEnvelope(assign: TaskAssign, targetTaskId: string, inputs: HandoffEnvelope[], work: Work): UnsealedEnvelope {
     const priorSteps = inputs.flatMap((input) => input.execution.stepsCompleted);
     const priorDecisions = inputs.flatMap((input) => input.execution.decisionsMade);
-    const version = this.spec.emitsSchemaVersion ?? ENVELOPE_SCHEMA_VERSION;
+    const version = this.emittedVersion ?? this.spec.emitsSchemaVersion ?? ENVELOPE_SCHEMA_VERSION;
     return {
       handoffId: `${assign.workflowId}/${assign.taskId}->${targetTaskId}`,
       workflowId: assign.workflowId,
