@@ -1,7 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { RunColumns, SpanRecord } from '../span-rows.js';
 import { attributesAt, int64At, isRecord, listAt, stringAt, type OtlpEncoding } from './otlp-attributes.js';
-import { InvalidItem, OtlpDecodeError } from './otlp-error.js';
+import { InvalidItem, OtlpDecodeError, within } from './otlp-error.js';
 import type { ResolvedOtlpLimits } from './otlp-limits.js';
 import { runIdentityOf, runOf, type RunIdentity } from './run-grouping.js';
 
@@ -24,8 +24,8 @@ const ERRORS_KEPT_MAX = 5;
 const HEX = /^[0-9a-fA-F]*$/;
 
 /**
- * Turns a parsed ExportTraceServiceRequest (JSON.parse output, or protobufjs
- * `toObject` with longs as strings) into SpanRecords grouped by run.
+ * Turns a parsed ExportTraceServiceRequest (JSON.parse output, or a protobufjs
+ * decoded message) into SpanRecords grouped by run.
  *
  * A span that breaks a rule is rejected alone (partial success); a problem in
  * a resource or scope rejects the spans beneath it. Throws OtlpDecodeError when
@@ -35,51 +35,50 @@ const HEX = /^[0-9a-fA-F]*$/;
 export function decodeTraceRequest(body: unknown, encoding: OtlpEncoding, limits: ResolvedOtlpLimits, nowNs: bigint): DecodedTraces {
   if (!isRecord(body)) throw new OtlpDecodeError('request body: expected an ExportTraceServiceRequest object');
   const state = { batches: new Map<string, RunBatch>(), accepted: 0, rejected: 0, errors: [] as string[] };
-  const reject = (count: number, error: unknown): void => {
+  const reject = (count: number, error: unknown, prefix: string): void => {
     if (!(error instanceof InvalidItem)) throw error;
     state.rejected += count;
-    if (state.errors.length < ERRORS_KEPT_MAX) state.errors.push(error.message);
+    if (state.errors.length < ERRORS_KEPT_MAX) state.errors.push(`${prefix}${error.path}: ${error.problem}`);
   };
-  const resourceSpansList = structural(() => listAt(body.resourceSpans, 'resourceSpans'));
+  const resourceSpansList = structural(() => listAt(body.resourceSpans), 'resourceSpans');
   resourceSpansList.forEach((resourceSpans, r) => {
-    const path = `resourceSpans[${r}]`;
-    if (!isRecord(resourceSpans)) throw new OtlpDecodeError(`${path}: expected a ResourceSpans object`);
-    const scopeSpansList = structural(() => listAt(resourceSpans.scopeSpans, `${path}.scopeSpans`));
+    if (!isRecord(resourceSpans)) throw new OtlpDecodeError(`resourceSpans[${r}]: expected a ResourceSpans object`);
+    const scopeSpansList = structural(() => listAt(resourceSpans.scopeSpans), `resourceSpans[${r}].scopeSpans`);
     let identity: RunIdentity;
     try {
-      identity = resourceIdentity(resourceSpans.resource, `${path}.resource`, encoding, limits);
+      identity = resourceIdentity(resourceSpans.resource, encoding, limits);
     } catch (error) {
-      reject(countSpans(scopeSpansList), error);
+      reject(countSpans(scopeSpansList), error, `resourceSpans[${r}].resource`);
       return;
     }
     scopeSpansList.forEach((scopeSpans, s) => {
-      const scopePath = `${path}.scopeSpans[${s}]`;
-      if (!isRecord(scopeSpans)) throw new OtlpDecodeError(`${scopePath}: expected a ScopeSpans object`);
-      const spans = structural(() => listAt(scopeSpans.spans, `${scopePath}.spans`));
-      let scopeAttributes: Attributes;
+      if (!isRecord(scopeSpans)) throw new OtlpDecodeError(`resourceSpans[${r}].scopeSpans[${s}]: expected a ScopeSpans object`);
+      const spans = structural(() => listAt(scopeSpans.spans), `resourceSpans[${r}].scopeSpans[${s}].spans`);
+      let inherited: Attributes;
       try {
-        scopeAttributes = scopeAttributesOf(scopeSpans.scope, `${scopePath}.scope`, limits);
+        inherited = { ...identity.resourceAttributes, ...scopeAttributesOf(scopeSpans.scope, limits) };
       } catch (error) {
-        reject(spans.length, error);
+        reject(spans.length, error, `resourceSpans[${r}].scopeSpans[${s}].scope`);
         return;
       }
-      spans.forEach((span, index) => {
+      for (let index = 0; index < spans.length; index += 1) {
         if (state.accepted + state.rejected >= limits.spansPerRequestMax) {
-          throw new OtlpDecodeError(`${scopePath}.spans[${index}]: more than ${limits.spansPerRequestMax} spans in one request`);
+          throw new OtlpDecodeError(`resourceSpans[${r}].scopeSpans[${s}].spans[${index}]: more than ${limits.spansPerRequestMax} spans in one request`);
         }
+        let record: SpanRecord;
         try {
-          const record = spanAt(span, `${scopePath}.spans[${index}]`, encoding, limits, nowNs);
-          record.attributes = { ...identity.resourceAttributes, ...scopeAttributes, ...record.attributes };
-          const run = runOf(identity, record.startNs, limits.runWindowMs);
-          const key = `${run.runId}\u0000${run.recordedDate}`;
-          let batch = state.batches.get(key);
-          if (!batch) state.batches.set(key, (batch = { run, spans: [] }));
-          batch.spans.push(record);
-          state.accepted += 1;
+          record = spanAt(spans[index], encoding, limits, nowNs, inherited);
         } catch (error) {
-          reject(1, error);
+          reject(1, error, `resourceSpans[${r}].scopeSpans[${s}].spans[${index}]`);
+          continue;
         }
-      });
+        const run = runOf(identity, record.startNs, limits.runWindowMs);
+        const key = `${run.runId}\u0000${run.recordedDate}`;
+        let batch = state.batches.get(key);
+        if (!batch) state.batches.set(key, (batch = { run, spans: [] }));
+        batch.spans.push(record);
+        state.accepted += 1;
+      }
     });
   });
   if (state.accepted === 0 && state.rejected > 0) {
@@ -89,11 +88,11 @@ export function decodeTraceRequest(body: unknown, encoding: OtlpEncoding, limits
 }
 
 /** A problem in the request's skeleton refuses the whole request. */
-function structural<T>(read: () => T): T {
+function structural<T>(read: () => T, path: string): T {
   try {
     return read();
   } catch (error) {
-    if (error instanceof InvalidItem) throw new OtlpDecodeError(error.message);
+    if (error instanceof InvalidItem) throw new OtlpDecodeError(`${path}${error.path}: ${error.problem}`);
     throw error;
   }
 }
@@ -102,45 +101,51 @@ function countSpans(scopeSpansList: unknown[]): number {
   return scopeSpansList.reduce<number>((sum, scopeSpans) => sum + (isRecord(scopeSpans) && Array.isArray(scopeSpans.spans) ? scopeSpans.spans.length : 0), 0);
 }
 
-function resourceIdentity(resource: unknown, path: string, encoding: OtlpEncoding, limits: ResolvedOtlpLimits): RunIdentity {
-  if (resource === undefined || resource === null) return runIdentityOf({}, path);
-  if (!isRecord(resource)) throw new InvalidItem(path, 'expected a Resource object');
-  return runIdentityOf(attributesAt(resource.attributes, `${path}.attributes`, encoding, limits), `${path}.attributes`);
+/** Reads `field` of `object` with `read`, naming the field in any InvalidItem. */
+function field<T>(object: Record<string, unknown>, name: string, read: (value: unknown) => T): T {
+  try {
+    return read(object[name]);
+  } catch (error) {
+    throw within(error, `.${name}`);
+  }
 }
 
-function scopeAttributesOf(scope: unknown, path: string, limits: ResolvedOtlpLimits): Attributes {
+function resourceIdentity(resource: unknown, encoding: OtlpEncoding, limits: ResolvedOtlpLimits): RunIdentity {
+  if (resource === undefined || resource === null) return runIdentityOf({});
+  if (!isRecord(resource)) throw new InvalidItem('', 'expected a Resource object');
+  const attributes = field(resource, 'attributes', (value) => attributesAt(value, encoding, limits));
+  try {
+    return runIdentityOf(attributes);
+  } catch (error) {
+    throw within(error, '.attributes');
+  }
+}
+
+function scopeAttributesOf(scope: unknown, limits: ResolvedOtlpLimits): Attributes {
   if (scope === undefined || scope === null) return {};
-  if (!isRecord(scope)) throw new InvalidItem(path, 'expected an InstrumentationScope object');
-  const name = stringAt(scope.name, `${path}.name`, limits.nameCharsMax);
-  const version = stringAt(scope.version, `${path}.version`, limits.nameCharsMax);
+  if (!isRecord(scope)) throw new InvalidItem('', 'expected an InstrumentationScope object');
+  const name = field(scope, 'name', (value) => stringAt(value, limits.nameCharsMax));
+  const version = field(scope, 'version', (value) => stringAt(value, limits.nameCharsMax));
   const attributes: Attributes = {};
   if (name) attributes['otel.scope.name'] = name;
   if (version) attributes['otel.scope.version'] = version;
   return attributes;
 }
 
-function spanAt(span: unknown, path: string, encoding: OtlpEncoding, limits: ResolvedOtlpLimits, nowNs: bigint): SpanRecord {
-  if (!isRecord(span)) throw new InvalidItem(path, 'expected a Span object');
-  const traceId = idAt(span.traceId, `${path}.traceId`, 16, encoding, false);
-  const spanId = idAt(span.spanId, `${path}.spanId`, 8, encoding, false);
-  const parentSpanId = idAt(span.parentSpanId, `${path}.parentSpanId`, 8, encoding, true);
-  const name = stringAt(span.name, `${path}.name`, limits.nameCharsMax);
-  const kind = enumAt(span.kind, `${path}.kind`, 5);
-  const startNs = timeAt(span.startTimeUnixNano, `${path}.startTimeUnixNano`, limits, nowNs);
-  const endNs = timeAt(span.endTimeUnixNano, `${path}.endTimeUnixNano`, limits, nowNs);
-  if (endNs < startNs) throw new InvalidItem(`${path}.endTimeUnixNano`, 'before startTimeUnixNano');
-  const attributes = attributesAt(span.attributes, `${path}.attributes`, encoding, limits);
-  const events = listAt(span.events, `${path}.events`);
-  if (events.length > limits.eventsPerSpanMax) {
-    throw new InvalidItem(`${path}.events`, `${events.length} events, more than the limit of ${limits.eventsPerSpanMax}`);
-  }
-  let statusCode = 0;
-  let statusMessage = '';
-  if (span.status !== undefined && span.status !== null) {
-    if (!isRecord(span.status)) throw new InvalidItem(`${path}.status`, 'expected a Status object');
-    statusCode = enumAt(span.status.code, `${path}.status.code`, 2);
-    statusMessage = stringAt(span.status.message, `${path}.status.message`, limits.attributeValueCharsMax);
-  }
+/** One span; `inherited` are the resource and scope attributes every span of the scope carries. */
+function spanAt(span: unknown, encoding: OtlpEncoding, limits: ResolvedOtlpLimits, nowNs: bigint, inherited: Attributes): SpanRecord {
+  if (!isRecord(span)) throw new InvalidItem('', 'expected a Span object');
+  const traceId = field(span, 'traceId', (value) => idAt(value, 16, encoding, false));
+  const spanId = field(span, 'spanId', (value) => idAt(value, 8, encoding, false));
+  const parentSpanId = field(span, 'parentSpanId', (value) => idAt(value, 8, encoding, true));
+  const name = field(span, 'name', (value) => stringAt(value, limits.nameCharsMax));
+  const kind = field(span, 'kind', (value) => enumAt(value, 5));
+  const startNs = field(span, 'startTimeUnixNano', (value) => timeAt(value, limits, nowNs));
+  const endNs = field(span, 'endTimeUnixNano', (value) => timeAt(value, limits, nowNs));
+  if (endNs < startNs) throw new InvalidItem('.endTimeUnixNano', 'before startTimeUnixNano');
+  const attributes = field(span, 'attributes', (value) => attributesAt(value, encoding, limits, inherited));
+  const events = field(span, 'events', (value) => eventsAt(value, encoding, limits, nowNs));
+  const status = field(span, 'status', (value) => statusAt(value, limits));
   return {
     traceId,
     spanId,
@@ -151,54 +156,71 @@ function spanAt(span: unknown, path: string, encoding: OtlpEncoding, limits: Res
     kind: Math.max(0, kind - 1),
     startNs,
     endNs,
-    statusCode,
-    statusMessage,
+    statusCode: status.code,
+    statusMessage: status.message,
     attributes,
-    events: events.map((event, index) => {
-      const eventPath = `${path}.events[${index}]`;
-      if (!isRecord(event)) throw new InvalidItem(eventPath, 'expected an Event object');
+    events,
+  };
+}
+
+function eventsAt(value: unknown, encoding: OtlpEncoding, limits: ResolvedOtlpLimits, nowNs: bigint): SpanRecord['events'] {
+  const events = listAt(value);
+  if (events.length > limits.eventsPerSpanMax) throw new InvalidItem('', `${events.length} events, more than the limit of ${limits.eventsPerSpanMax}`);
+  return events.map((event, index) => {
+    try {
+      if (!isRecord(event)) throw new InvalidItem('', 'expected an Event object');
       return {
-        name: stringAt(event.name, `${eventPath}.name`, limits.nameCharsMax),
-        timeNs: timeAt(event.timeUnixNano, `${eventPath}.timeUnixNano`, limits, nowNs),
-        attributes: attributesAt(event.attributes, `${eventPath}.attributes`, encoding, limits),
+        name: field(event, 'name', (name) => stringAt(name, limits.nameCharsMax)),
+        timeNs: field(event, 'timeUnixNano', (time) => timeAt(time, limits, nowNs)),
+        attributes: field(event, 'attributes', (attributes) => attributesAt(attributes, encoding, limits)),
       };
-    }),
+    } catch (error) {
+      throw within(error, `[${index}]`);
+    }
+  });
+}
+
+function statusAt(value: unknown, limits: ResolvedOtlpLimits): { code: number; message: string } {
+  if (value === undefined || value === null) return { code: 0, message: '' };
+  if (!isRecord(value)) throw new InvalidItem('', 'expected a Status object');
+  return {
+    code: field(value, 'code', (code) => enumAt(code, 2)),
+    message: field(value, 'message', (message) => stringAt(message, limits.attributeValueCharsMax)),
   };
 }
 
 /** A trace or span id as lower-case hex: hex text in JSON, raw bytes in protobuf. */
-function idAt(value: unknown, path: string, bytes: number, encoding: OtlpEncoding, optional: boolean): string {
-  const absent = value === undefined || value === null || value === '' || (value instanceof Uint8Array && value.length === 0);
+function idAt(value: unknown, bytes: number, encoding: OtlpEncoding, optional: boolean): string {
+  const absent =
+    value === undefined || value === null || value === '' || ((value instanceof Uint8Array || Array.isArray(value)) && value.length === 0);
   if (absent) {
     if (optional) return '';
-    throw new InvalidItem(path, encoding === 'json' ? `expected ${bytes * 2} hex chars` : `expected ${bytes} bytes`);
+    throw new InvalidItem('', encoding === 'json' ? `expected ${bytes * 2} hex chars` : `expected ${bytes} bytes`);
   }
   let hex: string;
   if (encoding === 'protobuf') {
-    if (!(value instanceof Uint8Array) || value.length !== bytes) throw new InvalidItem(path, `expected ${bytes} bytes`);
-    hex = Buffer.from(value).toString('hex');
+    if (!(value instanceof Uint8Array) || value.length !== bytes) throw new InvalidItem('', `expected ${bytes} bytes`);
+    hex = Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex');
   } else {
-    if (typeof value !== 'string' || value.length !== bytes * 2 || !HEX.test(value)) {
-      throw new InvalidItem(path, `expected ${bytes * 2} hex chars`);
-    }
+    if (typeof value !== 'string' || value.length !== bytes * 2 || !HEX.test(value)) throw new InvalidItem('', `expected ${bytes * 2} hex chars`);
     hex = value.toLowerCase();
   }
-  if (/^0+$/.test(hex)) throw new InvalidItem(path, 'all zeros is not a valid id');
+  if (ALL_ZEROS.test(hex)) throw new InvalidItem('', 'all zeros is not a valid id');
   return hex;
 }
 
-function enumAt(value: unknown, path: string, max: number): number {
+const ALL_ZEROS = /^0+$/;
+
+function enumAt(value: unknown, max: number): number {
   if (value === undefined || value === null) return 0;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
-    throw new InvalidItem(path, `expected an integer from 0 to ${max}`);
-  }
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) throw new InvalidItem('', `expected an integer from 0 to ${max}`);
   return value;
 }
 
-function timeAt(value: unknown, path: string, limits: ResolvedOtlpLimits, nowNs: bigint): bigint {
-  const ns = int64At(value, path);
-  if (ns === undefined) throw new InvalidItem(path, 'missing');
-  if (ns < limits.timeNsMin) throw new InvalidItem(path, `${ns} ns is before ${new Date(Number(limits.timeNsMin / 1_000_000n)).toISOString()}`);
-  if (ns > nowNs + limits.timeFutureNsMax) throw new InvalidItem(path, `${ns} ns is further in the future than the collector's clock allows`);
+function timeAt(value: unknown, limits: ResolvedOtlpLimits, nowNs: bigint): bigint {
+  const ns = int64At(value);
+  if (ns === undefined) throw new InvalidItem('', 'missing');
+  if (ns < limits.timeNsMin) throw new InvalidItem('', `${ns} ns is before ${new Date(Number(limits.timeNsMin / 1_000_000n)).toISOString()}`);
+  if (ns > nowNs + limits.timeFutureNsMax) throw new InvalidItem('', `${ns} ns is further in the future than the collector's clock allows`);
   return ns;
 }

@@ -11,7 +11,12 @@ export class OtlpDecodeError extends Error {
   }
 }
 
-/** One invalid item found while decoding; thrown inside the decoder, caught per span. */
+/**
+ * One invalid item found while decoding; thrown inside the decoder, caught per
+ * span. Readers throw it with the path relative to what they read, and each
+ * enclosing reader prefixes its own part on the way out (`within`), so no path
+ * string is built unless something is wrong.
+ */
 export class InvalidItem extends Error {
   constructor(
     readonly path: string,
@@ -20,4 +25,9 @@ export class InvalidItem extends Error {
     super(`${path}: ${problem}`);
     this.name = 'InvalidItem';
   }
+}
+
+/** `error` with `prefix` in front of its path when it is an InvalidItem; any other error unchanged. */
+export function within(error: unknown, prefix: string): unknown {
+  return error instanceof InvalidItem ? new InvalidItem(prefix + error.path, error.problem) : error;
 }

@@ -24,13 +24,13 @@ export interface RunIdentity {
   resourceAttributes: Attributes;
 }
 
-/** Reads the run identity from resource attributes; throws InvalidItem naming a bad one. */
-export function runIdentityOf(attributes: Attributes, path: string): RunIdentity {
+/** Reads the run identity from resource attributes; throws InvalidItem naming a bad one (path `[key]`). */
+export function runIdentityOf(attributes: Attributes): RunIdentity {
   const text = (key: string): string => {
     const value = attributes[key];
     if (value === undefined) return '';
     if (typeof value !== 'string' || value.length > RUN_ID_CHARS_MAX) {
-      throw new InvalidItem(`${path}[${key}]`, `expected a string of at most ${RUN_ID_CHARS_MAX} chars`);
+      throw new InvalidItem(`[${key}]`, `expected a string of at most ${RUN_ID_CHARS_MAX} chars`);
     }
     return value;
   };
@@ -39,7 +39,7 @@ export function runIdentityOf(attributes: Attributes, path: string): RunIdentity
   if (seedValue !== undefined) {
     seed = typeof seedValue === 'string' && /^\d{1,15}$/.test(seedValue) ? Number(seedValue) : Number.NaN;
     if (typeof seedValue === 'number') seed = seedValue;
-    if (!Number.isSafeInteger(seed) || seed < 0) throw new InvalidItem(`${path}[${SEED_ATTRIBUTE}]`, 'expected a non-negative integer');
+    if (!Number.isSafeInteger(seed) || seed < 0) throw new InvalidItem(`[${SEED_ATTRIBUTE}]`, 'expected a non-negative integer');
   }
   const resourceAttributes: Attributes = {};
   for (const [key, value] of Object.entries(attributes)) resourceAttributes[RESOURCE_ATTRIBUTE_PREFIX + key] = value;

@@ -5,6 +5,7 @@ import { decodeTraceRequest } from '../../../collector/otlp/decode-trace-request
 import { OtlpDecodeError } from '../../../collector/otlp/otlp-error.js';
 import { resolveOtlpLimits } from '../../../collector/otlp/otlp-limits.js';
 import { BodyTooLargeError, UnsupportedEncodingError, parseTraceBody } from '../../../collector/otlp/parse-trace-body.js';
+import { ExportTraceServiceRequest } from '../../../collector/otlp/trace-proto.js';
 import { recordFromSdkSpan } from '../../../collector/span-rows.js';
 import { jsonRequest, sdkSpans } from '../server/collector-fixtures.js';
 
@@ -166,6 +167,39 @@ describe('parseTraceBody', () => {
     expect(() => parseTraceBody(Buffer.from('not gzip'), 'json', 'gzip', MB)).toThrow(/request body: malformed gzip/);
     expect(() => parseTraceBody(Buffer.from([0x0a, 0xff, 0x01]), 'protobuf', undefined, MB)).toThrow(/malformed protobuf ExportTraceServiceRequest/);
     expect(() => parseTraceBody(Buffer.from('x'), 'json', 'br', MB)).toThrow(UnsupportedEncodingError);
+  });
+
+  it('reads protobuf int64 attributes exactly, negative and beyond 2^53', () => {
+    const json = jsonRequest(1) as any;
+    const span = json.resourceSpans[0].scopeSpans[0].spans[0];
+    const message = ExportTraceServiceRequest.fromObject({
+      resourceSpans: [
+        {
+          scopeSpans: [
+            {
+              spans: [
+                {
+                  traceId: Buffer.from(span.traceId, 'hex'),
+                  spanId: Buffer.from(span.spanId, 'hex'),
+                  startTimeUnixNano: span.startTimeUnixNano,
+                  endTimeUnixNano: span.endTimeUnixNano,
+                  attributes: [
+                    { key: 'neg', value: { intValue: '-5' } },
+                    { key: 'min', value: { intValue: '-9223372036854775808' } },
+                    { key: 'max', value: { intValue: '9223372036854775807' } },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    const bytes = Buffer.from(ExportTraceServiceRequest.encode(message).finish());
+    const decoded = decodeTraceRequest(parseTraceBody(bytes, 'protobuf', undefined, MB), 'protobuf', limits, nowNs);
+    const record = decoded.batches[0]!.spans[0]!;
+    expect(record.attributes).toMatchObject({ neg: -5, min: '-9223372036854775808', max: '9223372036854775807' });
+    expect(record.startNs.toString()).toBe(span.startTimeUnixNano);
   });
 
   it('rejects protobuf ids of the wrong byte length, saying where', () => {
