@@ -115,7 +115,14 @@ export class ServerStore implements SpanStore {
     for (let start = 0; start < rows.length; start += chunkRows) {
       const values = rows.slice(start, start + chunkRows);
       await this.call(`insert into ${table}`, 'BATON_ERR_STORE_INSERT', async () => {
-        await this.client.insert({ table: `${this.database}.${table}`, values, format: 'JSONEachRow' });
+        await this.client.insert({
+          table: `${this.database}.${table}`,
+          values,
+          format: 'JSONEachRow',
+          // Into a Distributed table, wait until every shard has the rows: a retried
+          // batch then never races its own asynchronous copy, and reads see it at once.
+          ...(this.options.cluster === undefined ? {} : { clickhouse_settings: { insert_distributed_sync: 1 } }),
+        });
       });
     }
   }
