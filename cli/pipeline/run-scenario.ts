@@ -7,6 +7,7 @@ import type { SpanStore } from '../../collector/store/span-store.js';
 import type { RunRow, ViolationRow } from '../../collector/store/rows.js';
 import { sqlString } from '../../collector/store/sql.js';
 import { simulate, type SimulationResult } from '../../simulator/simulate.js';
+import type { SimulationOptions } from '../../simulator/options.js';
 import { SeededRandom } from '../../simulator/random/seeded-random.js';
 import { simulationOptions, type Scenario } from '../../scenarios/format/load-scenario.js';
 import { computeRunReport } from '../../reports/run-report.js';
@@ -27,6 +28,14 @@ export interface RunRequest {
   /** Assertions on top of the scenario's `assert:` block. */
   extraAssertions?: string[];
   sweepId?: string;
+  /**
+   * Changes the simulator options before the run (agent behaviours written in
+   * TypeScript, hooks). Code is not part of the scenario text, so a caller
+   * that customizes must name the customization in `variant`.
+   */
+  customize?: (options: SimulationOptions) => SimulationOptions;
+  /** Part of the run id: distinguishes runs of the same scenario and seed with different code. */
+  variant?: string;
 }
 
 /** The outcome of a run: the report document and the simulation behind it. */
@@ -44,7 +53,7 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const { scenario, seed, store } = request;
-  const runId = runIdOf(scenario.text, seed, BATON_VERSION);
+  const runId = runIdOf(scenario.text, seed, BATON_VERSION, request.variant ?? '');
   await store.migrate();
   const recordedDate = await recordedDateOf(store, runId);
   const columns: RunColumns = {
@@ -62,7 +71,8 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
     if (span.attributes['baton.handoff.outcome'] !== undefined) handoffsTotal++;
     sink.add(recordFromSdkSpan(span), columns);
   });
-  const simulation = await simulate(simulationOptions(scenario, seed), tracer);
+  const options = simulationOptions(scenario, seed);
+  const simulation = await simulate(request.customize ? request.customize(options) : options, tracer);
   const simulated = performance.now();
 
   await sink.flush();
