@@ -21,9 +21,13 @@ export interface CollectorServerOptions {
   bodyLimitBytes?: number;
   /** Spool size past which requests get 503 + Retry-After, bytes. Default 1 GiB. */
   spoolBytesMax?: number;
-  /** Size at which a spool segment is sealed, bytes. Default 16 MiB. */
+  /** Size at which a spool segment is sealed, bytes; the drain holds one segment's rows in memory. Default 8 MiB. */
   segmentBytesMax?: number;
-  /** Bytes of request bodies being handled at once past which requests get 429. Default 256 MiB. */
+  /**
+   * Bytes of request bodies being handled at once past which requests get 429.
+   * Decoded spans take several times their body's bytes, so this bounds the
+   * collector's memory. Default 64 MiB.
+   */
   inflightBytesMax?: number;
   /** Seconds a client is told to wait in Retry-After. Default 5. */
   retryAfterSeconds?: number;
@@ -46,8 +50,8 @@ export const DEFAULT_COLLECTOR_PORT = 4318;
 export const DEFAULT_COLLECTOR_HOST = '127.0.0.1';
 export const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_COLLECTOR_SPOOL_BYTES_MAX = 1024 * 1024 * 1024;
-export const DEFAULT_COLLECTOR_SEGMENT_BYTES_MAX = 16 * 1024 * 1024;
-export const DEFAULT_INFLIGHT_BYTES_MAX = 256 * 1024 * 1024;
+export const DEFAULT_COLLECTOR_SEGMENT_BYTES_MAX = 8 * 1024 * 1024;
+export const DEFAULT_INFLIGHT_BYTES_MAX = 64 * 1024 * 1024;
 export const DEFAULT_RETRY_AFTER_SECONDS = 5;
 export const TOKEN_ENV = 'BATON_COLLECTOR_TOKEN';
 

@@ -166,6 +166,21 @@ describe('health, readiness, metrics', () => {
   });
 });
 
+describe('placeholder dashboard', () => {
+  it('lists runs with their text escaped, behind the token', async () => {
+    const store = new MemoryStore();
+    await store.insert('runs', [{ run_id: '<script>alert(1)</script>', sweep_id: '', scenario: 's&p', seed: 1, verdict: '', recorded_at: '2026-01-01 00:00:00' }]);
+    const { url } = await collector({ store });
+    expect((await fetch(`${url}/`)).status).toBe(401);
+    const response = await fetch(`${url}/`, { headers: { authorization: 'Bearer test-token' } });
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain('&#60;script&#62;alert(1)&#60;/script&#62;');
+    expect(html).toContain('s&#38;p');
+    expect(html).not.toContain('<script>');
+  });
+});
+
 describe('startup safety', () => {
   const base = { store: new MemoryStore(), port: 0 };
   it('refuses to start without a token', async () => {
