@@ -66,6 +66,7 @@ const STATIC_METRICS: readonly string[] = [
     tokens: { contextCarried: 0, contextSent: 0, agentInput: 0, agentOutput: 0, agentWork: 0, contextPerWorkRatio: 0 },
     recovery: { operations: 0, recovered: 0, unrecovered: 0, timeMs: zero },
     checkpoints: { total: 0, lagMsMax: 0, lagMsP99: 0 },
+    budgets: { tokensPerWorkflow: zero, agentCallsPerWorkflow: zero },
     keyMetrics: { workflowDurationP99Ms: 0, handoffSuccessRate: 0, agentErrorRate: 0, checkpointLagMsMax: 0, recoveryOperations: 0, activeWorkflowsMax: 0 },
   }),
   'invariants.violations',

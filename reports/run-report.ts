@@ -2,7 +2,7 @@ import type { SpanStore } from '../collector/store/span-store.js';
 import { num, runScope, type RunScope } from './sql.js';
 import { handoffMetrics, type HandoffMetrics } from './metrics/handoff-metrics.js';
 import { coordinationMetrics, type CoordinationMetrics } from './metrics/coordination-metrics.js';
-import { workflowMetrics, type CheckpointMetrics, type WorkflowMetrics } from './metrics/workflow-metrics.js';
+import { workflowMetrics, type BudgetMetrics, type CheckpointMetrics, type WorkflowMetrics } from './metrics/workflow-metrics.js';
 import { agentMetrics, type AgentMetrics, type RecoveryMetrics, type TokenMetrics } from './metrics/agent-metrics.js';
 import { faultMetrics, type FaultMetrics } from './metrics/fault-metrics.js';
 import { invariantMetrics, type InvariantMetrics } from './metrics/invariant-metrics.js';
@@ -45,6 +45,7 @@ export interface RunReport {
   tokens: TokenMetrics;
   recovery: RecoveryMetrics;
   checkpoints: CheckpointMetrics;
+  budgets: BudgetMetrics;
   keyMetrics: KeyMetrics;
 }
 
@@ -81,7 +82,7 @@ export async function computeRunReport(store: SpanStore, runId: string, options:
     faultMetrics(store, scope),
     invariantMetrics(store, scope, options.scenarioRef ?? `scenarios/${scenario}.yaml`),
   ]);
-  const { workflows, checkpoints } = workflowPart;
+  const { workflows, checkpoints, budgets } = workflowPart;
   const { agents, tokens, recovery } = agentPart;
   return {
     run: {
@@ -101,6 +102,7 @@ export async function computeRunReport(store: SpanStore, runId: string, options:
     tokens,
     recovery,
     checkpoints,
+    budgets,
     keyMetrics: {
       workflowDurationP99Ms: workflows.durationMs.p99,
       handoffSuccessRate: handoffs.successRate,

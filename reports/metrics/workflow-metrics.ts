@@ -27,6 +27,25 @@ export interface CheckpointMetrics {
   lagMsP99: number;
 }
 
+/** p50/p95/p99/max of a count (not a duration). */
+export interface CountPercentiles {
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+/**
+ * What workflows spent, from their agent spans: the budget usage spans can
+ * show (budget limits live in the scenario, not in the spans).
+ */
+export interface BudgetMetrics {
+  /** Σ input + output tokens of a workflow's agent invocations. */
+  tokensPerWorkflow: CountPercentiles;
+  /** Agent invocations of a workflow (retries included). */
+  agentCallsPerWorkflow: CountPercentiles;
+}
+
 export const workflowSql = {
   outcomes: (s: RunScope) =>
     `SELECT count() AS total, countIf(error_type = '') AS completed, countIf(error_type = 'partial') AS partial, ` +
@@ -43,14 +62,31 @@ export const workflowSql = {
     `groupArrayIf(end_ns, operation = 'invoke_workflow'), groupArrayIf(end_ns, coordination_kind = 'checkpoint'))))) AS lag_ns ` +
     `FROM ${s.spans} WHERE ${s.where} AND (operation = 'invoke_workflow' OR coordination_kind = 'checkpoint') ` +
     `GROUP BY trace_id HAVING countIf(operation = 'invoke_workflow') > 0)`,
+  budgets: (s: RunScope) =>
+    `SELECT quantilesExact(0.5, 0.95, 0.99)(tokens) AS tokens_q, max(tokens) AS tokens_max, ` +
+    `quantilesExact(0.5, 0.95, 0.99)(calls) AS calls_q, max(calls) AS calls_max FROM (SELECT trace_id, ` +
+    `sumIf(input_tokens + output_tokens, operation = 'invoke_agent') AS tokens, countIf(operation = 'invoke_agent') AS calls ` +
+    `FROM ${s.spans} WHERE ${s.where} AND (operation = 'invoke_workflow' OR operation = 'invoke_agent') ` +
+    `GROUP BY trace_id HAVING countIf(operation = 'invoke_workflow') > 0)`,
 };
 
-export async function workflowMetrics(store: SpanStore, scope: RunScope): Promise<{ workflows: WorkflowMetrics; checkpoints: CheckpointMetrics }> {
-  const [outcomeRows, activeRows, lagRows] = await Promise.all([
+function countPercentiles(q: unknown, max: unknown, count: number): CountPercentiles {
+  if (count === 0) return { p50: 0, p95: 0, p99: 0, max: 0 };
+  const values = Array.isArray(q) ? q : [];
+  return { p50: num(values[0]), p95: num(values[1]), p99: num(values[2]), max: num(max) };
+}
+
+export async function workflowMetrics(
+  store: SpanStore,
+  scope: RunScope,
+): Promise<{ workflows: WorkflowMetrics; checkpoints: CheckpointMetrics; budgets: BudgetMetrics }> {
+  const [outcomeRows, activeRows, lagRows, budgetRows] = await Promise.all([
     store.query(workflowSql.outcomes(scope)),
     store.query(workflowSql.activeMax(scope)),
     store.query(workflowSql.checkpointLag(scope)),
+    store.query(workflowSql.budgets(scope)),
   ]);
+  const budget = budgetRows[0] ?? {};
   const outcome = outcomeRows[0] ?? {};
   const total = num(outcome.total);
   const completed = num(outcome.completed);
@@ -66,5 +102,9 @@ export async function workflowMetrics(store: SpanStore, scope: RunScope): Promis
       activeMax: total === 0 ? 0 : num(activeRows[0]?.active_max),
     },
     checkpoints: { total: num(lagRows[0]?.total), lagMsMax: total === 0 ? 0 : nsToMs(lagRows[0]?.max_ns), lagMsP99: lag.p99 },
+    budgets: {
+      tokensPerWorkflow: countPercentiles(budget.tokens_q, budget.tokens_max, total),
+      agentCallsPerWorkflow: countPercentiles(budget.calls_q, budget.calls_max, total),
+    },
   };
 }

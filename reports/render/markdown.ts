@@ -22,6 +22,8 @@ export function renderMarkdown(doc: ReportDocument): string {
   lines.push(`| coordination overhead ratio | ${fmt(doc.coordination.overheadRatio, 4)} |`);
   lines.push(`| agent error rate | ${pct(doc.agents.errorRate)} (${doc.agents.errors} / ${doc.agents.invocations}) |`);
   lines.push(`| context tokens carried / agent work tokens | ${doc.tokens.contextCarried} / ${doc.tokens.agentWork} (${fmt(doc.tokens.contextPerWorkRatio, 3)}) |`);
+  const tokens = doc.budgets.tokensPerWorkflow;
+  lines.push(`| tokens per workflow p50 / p95 / max | ${tokens.p50} / ${tokens.p95} / ${tokens.max} (agent calls max ${doc.budgets.agentCallsPerWorkflow.max}) |`);
   lines.push(`| recovery operations | ${doc.recovery.operations} (recovered ${doc.recovery.recovered}, unrecovered ${doc.recovery.unrecovered}) |`);
   lines.push(`| faults injected | ${doc.faults.injected} ${kinds(doc.faults.byKind)} |`);
   lines.push(`| invariant violations | ${doc.invariants.violations.length} |`);

@@ -46,6 +46,7 @@ describe.runIf(enabled)('report SQL on chDB and ClickHouse 18.16', () => {
     expect(onServer.recovery).toEqual(expected.recovery);
     expect(onServer.checkpoints).toEqual(expected.checkpoints);
     expect(onServer.workflows).toEqual(expected.workflows);
+    expect(onServer.budgets).toEqual(expected.budgets);
   });
 
   it('reads the same chart data on both engines', async () => {

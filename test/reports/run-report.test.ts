@@ -39,6 +39,7 @@ describe.each([0, 1])('computeRunReport on fixture %i', (index) => {
   it('compares context tokens with agent work tokens', () => expect(report().tokens).toEqual(expected().tokens));
   it('measures recovery operations and time', () => expect(report().recovery).toEqual(expected().recovery));
   it('measures checkpoint lag', () => expect(report().checkpoints).toEqual(expected().checkpoints));
+  it('measures budget usage per workflow', () => expect(report().budgets).toEqual(expected().budgets));
   it('derives the key metrics', () => {
     const e = expected();
     expect(report().keyMetrics).toEqual({

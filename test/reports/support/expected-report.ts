@@ -18,6 +18,10 @@ const percentiles = (values: number[]) =>
   values.length === 0
     ? { p50: 0, p95: 0, p99: 0, max: 0 }
     : { p50: ms(quantileExact(values, 0.5)), p95: ms(quantileExact(values, 0.95)), p99: ms(quantileExact(values, 0.99)), max: ms(Math.max(...values)) };
+const counts = (values: number[]) =>
+  values.length === 0
+    ? { p50: 0, p95: 0, p99: 0, max: 0 }
+    : { p50: quantileExact(values, 0.5), p95: quantileExact(values, 0.95), p99: quantileExact(values, 0.99), max: Math.max(...values) };
 const rate = (part: number, whole: number, empty = 0) => (whole === 0 ? empty : r6(part / whole));
 
 export function expectedReport(fixture: SpanFixture) {
@@ -175,6 +179,10 @@ export function expectedReport(fixture: SpanFixture) {
       contextPerWorkRatio: rate(contextCarried, agentWork),
     },
     recovery: { operations: spans.filter((s) => s.coordination_kind === 'retry').length, recovered: recoveryNs.length, unrecovered, timeMs: percentiles(recoveryNs) },
+    budgets: {
+      tokensPerWorkflow: counts(workflows.map((w) => agents.filter((s) => s.trace_id === w.trace_id).reduce((sum, s) => sum + s.input_tokens + s.output_tokens, 0))),
+      agentCallsPerWorkflow: counts(workflows.map((w) => agents.filter((s) => s.trace_id === w.trace_id).length)),
+    },
     checkpoints: { total: spans.filter((s) => s.coordination_kind === 'checkpoint').length, lagMsMax: ms(Math.max(...lags)), lagMsP99: ms(quantileExact(lags, 0.99)) },
   };
 }

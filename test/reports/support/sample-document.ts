@@ -27,6 +27,7 @@ export function documentWith(options: { failAssertion?: boolean; violation?: boo
     tokens: { contextCarried: 10, contextSent: 12, agentInput: 100, agentOutput: 50, agentWork: 150, contextPerWorkRatio: 0.066667 },
     recovery: { operations: 1, recovered: 1, unrecovered: 0, timeMs: zero },
     checkpoints: { total: 0, lagMsMax: 20, lagMsP99: 20 },
+    budgets: { tokensPerWorkflow: { p50: 75, p95: 80, p99: 80, max: 80 }, agentCallsPerWorkflow: { p50: 2, p95: 2, p99: 2, max: 2 } },
     keyMetrics: { workflowDurationP99Ms: 20, handoffSuccessRate: successRate, agentErrorRate: 0, checkpointLagMsMax: 20, recoveryOperations: 1, activeWorkflowsMax: 2 },
     verdict: {
       passed: !options.failAssertion && !options.violation,
