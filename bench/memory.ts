@@ -3,15 +3,23 @@
  * 20,000 seeds, and flat in the seed count). Each point is a fresh child
  * process; its peak comes from `process.resourceUsage().maxRSS`.
  *
- * INTERIM until `baton sweep` exists: the child runs the batched sweep of
- * bench/harness/sweep-pipeline.ts (simulate + SpanSink into chDB + one
- * sweep-level report), in one process — chDB's own memory included.
+ * The child is `baton sweep … --swarm default --jobs 2` under GNU time
+ * (`/usr/bin/time -f %M`: the whole process, worker threads and chDB
+ * included). INTERIM while `baton sweep` did not exist (or with
+ * `--interim`): a child running the batched sweep of
+ * bench/harness/sweep-pipeline.ts, peak from `process.resourceUsage()`.
  *
- *   node --import tsx bench/memory.ts [--points 5000,10000,20000]
+ *   node --import tsx bench/memory.ts [--points 5000,10000,20000] [--interim]
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { emitRows, type BenchRow } from './harness/bench-row.js';
+import { RESEARCH_PIPELINE_FILE } from './harness/research-pipeline.js';
 import { argValue } from './harness/timing.js';
+import { sweepCommandExists } from './sweep.js';
+
+const GNU_TIME = '/usr/bin/time';
 
 const GIB_KIB = 1024 * 1024;
 
@@ -21,6 +29,21 @@ interface ChildResult {
   wallMs: number;
   maxRssKiB: number;
   heapUsedMiB: number;
+}
+
+/** Peak RSS of `baton sweep` over `seeds` seeds (--swarm default, --jobs 2), from GNU time. */
+function measureSweepCommand(seeds: number): ChildResult {
+  const dataDir = '/tmp/baton-bench/memory-sweep';
+  rmSync(dataDir, { recursive: true, force: true });
+  const args = ['-f', 'BATON_MAX_RSS_KIB %M', process.execPath, '--import', 'tsx', 'cli/entry.ts', 'sweep', RESEARCH_PIPELINE_FILE];
+  args.push('--seeds', `1..${seeds}`, '--swarm', 'default', '--jobs', '2', '--data-dir', dataDir, '--format', 'json', '--out', `${dataDir}-out`);
+  const started = performance.now();
+  const child = spawnSync(GNU_TIME, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const wallMs = performance.now() - started;
+  const peak = /BATON_MAX_RSS_KIB (\d+)/.exec(child.stderr);
+  if ((child.status !== 0 && child.status !== 1) || !peak) throw new Error(`baton sweep (${seeds} seeds) exited ${child.status}: ${child.stderr.slice(-2000)}`);
+  rmSync(dataDir, { recursive: true, force: true });
+  return { seeds, spans: NaN, wallMs, maxRssKiB: Number(peak[1]), heapUsedMiB: NaN };
 }
 
 function measure(seeds: number): ChildResult {
@@ -35,13 +58,15 @@ function measure(seeds: number): ChildResult {
 
 export async function memoryBench(): Promise<BenchRow[]> {
   const points = (argValue('points') ?? '5000,10000,20000').split(',').map((value) => Number.parseInt(value, 10));
-  const results = points.map(measure);
+  const useSweep = sweepCommandExists() && existsSync(GNU_TIME) && !process.argv.includes('--interim');
+  const results = points.map(useSweep ? measureSweepCommand : measure);
+  const what = useSweep ? '`baton sweep --swarm default --jobs 2`' : 'INTERIM batched sweep (chDB in process)';
   const first = results[0];
   const last = results[results.length - 1];
   const growth = last.maxRssKiB / first.maxRssKiB;
   return results.map((result, index) => ({
     bench: 'memory',
-    metric: `peak RSS, INTERIM batched sweep of ${result.seeds.toLocaleString('en-US')} seeds (chDB in process)`,
+    metric: `peak RSS, ${what}, ${result.seeds.toLocaleString('en-US')} seeds`,
     value: result.maxRssKiB / 1024,
     unit: 'MiB',
     samples: 1,
@@ -54,7 +79,9 @@ export async function memoryBench(): Promise<BenchRow[]> {
           goalStatus: result.maxRssKiB <= GIB_KIB && growth <= 1.2 ? ('met' as const) : ('missed' as const),
         }
       : {}),
-    note: `${(result.wallMs / 1000).toFixed(0)} s wall, ${result.spans.toLocaleString('en-US')} spans, JS heap at end ${result.heapUsedMiB.toFixed(0)} MiB`,
+    note: useSweep
+      ? `${(result.wallMs / 1000).toFixed(0)} s wall (${(result.seeds / (result.wallMs / 1000)).toFixed(1)} seeds/s)`
+      : `${(result.wallMs / 1000).toFixed(0)} s wall, ${result.spans.toLocaleString('en-US')} spans, JS heap at end ${result.heapUsedMiB.toFixed(0)} MiB`,
   }));
 }
 

@@ -8,7 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { formatTable, RESULT_MARKER, type BenchRow } from './harness/bench-row.js';
 import { argValue } from './harness/timing.js';
@@ -20,9 +20,10 @@ const BENCHES: { name: string; args: string[] }[] = [
   { name: 'kernel', args: [] },
   { name: 'virtual-time', args: ['--seeds', '50', '--rounds', '5'] },
   { name: 'storage', args: ['--seeds', '100', '--rounds', '5'] },
+  { name: 'hot-paths', args: ['--rounds', '5'] },
   { name: 'reports', args: ['--spans', '10000000', '--rounds', '5'] },
-  { name: 'sweep', args: full ? ['--seeds', '1000', '--rounds', '3'] : ['--seeds', '200', '--rounds', '3'] },
-  { name: 'memory', args: ['--points', full ? '5000,10000,20000' : '1000,2000,4000'] },
+  { name: 'sweep', args: ['--seeds', '1000', '--rounds', full ? '3' : '1'] },
+  { name: 'memory', args: ['--points', full ? '5000,10000,20000' : '500,1000,2000'] },
 ];
 
 function runChild(name: string, args: string[]): Promise<BenchRow[]> {
@@ -55,6 +56,6 @@ for (const bench of BENCHES) {
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 console.log(`\nbaton benchmarks — ${new Date().toISOString()} — ${machine}${full ? ' — --full' : ''}\n`);
 console.log(formatTable(rows));
-console.log(`\ntotal ${((performance.now() - started) / 1000).toFixed(0)} s`);
+console.log(`\ntotal ${((performance.now() - started) / 1000).toFixed(0)} s; load average at the end ${loadavg().map((load) => load.toFixed(1)).join(' ')}`);
 const jsonFile = argValue('json');
 if (jsonFile) writeFileSync(jsonFile, JSON.stringify({ date: new Date().toISOString(), machine, full, rows }, null, 2));

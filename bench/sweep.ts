@@ -4,14 +4,15 @@
  *
  * - `baton sweep … --swarm default --jobs 1|2` (child process, fresh data
  *   dir) when the command exists;
- * - INTERIM until then: an in-process loop of `runScenario` over the seeds
- *   into one chDB store (simulate, store, full per-run SQL report per seed);
- * - the batched pipeline BENCHMARKS.md proposes (one SpanSink across seeds,
- *   one sweep-level round of queries at the end);
+ * - INTERIM while it did not exist (or with `--interim`): an in-process loop
+ *   of `runScenario` over the seeds into one chDB store (simulate, store, full
+ *   per-run SQL report per seed), and the batched pipeline of
+ *   bench/harness/sweep-pipeline.ts (one SpanSink across seeds, one
+ *   sweep-level round of queries) — the design `baton sweep` then took;
  * - baseline, same run: the same seeds simulated with tracing off, nothing
  *   stored — the floor any sweep pays.
  *
- *   node --import tsx bench/sweep.ts [--seeds 1000] [--rounds 3]
+ *   node --import tsx bench/sweep.ts [--seeds 1000] [--rounds 3] [--interim]
  */
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -84,6 +85,7 @@ export async function sweepBench(): Promise<BenchRow[]> {
   const rounds = argInteger('rounds', 3);
   const scenario = loadResearchPipeline();
   const hasSweep = sweepCommandExists();
+  const interim = !hasSweep || process.argv.includes('--interim');
   const samples: Record<string, SweepTotals[]> = { baseline: [], loop: [], batched: [], jobs1: [], jobs2: [] };
   for (let round = 0; round < rounds; round++) {
     samples.baseline.push(await simulateOnly(seeds));
@@ -91,7 +93,7 @@ export async function sweepBench(): Promise<BenchRow[]> {
       samples.jobs1.push(await sweepCommand(seeds, 1, `${SWEEP_DATA_DIR}/jobs1`));
       samples.jobs2.push(await sweepCommand(seeds, 2, `${SWEEP_DATA_DIR}/jobs2`));
     }
-    for (const variant of ['loop', 'batched'] as const) {
+    for (const variant of interim ? (['loop', 'batched'] as const) : []) {
       const dir = `${SWEEP_DATA_DIR}/${variant}`;
       rmSync(dir, { recursive: true, force: true });
       const store = new ChdbStore(dir);
@@ -112,12 +114,14 @@ export async function sweepBench(): Promise<BenchRow[]> {
     rows.push(row(`baton sweep --swarm default --jobs 1 (${label})`, samples.jobs1, samples.baseline));
     rows.push(row(`baton sweep --swarm default --jobs 2 (${label})`, samples.jobs2, samples.baseline));
   }
-  rows.push(
-    row(`INTERIM runScenario loop, 1 process (${label}, no swarm)`, samples.loop, samples.baseline, {
-      note: `${rows.length === 0 ? 'baton sweep not in this build; ' : ''}${row('', samples.loop, samples.baseline).note}`,
-    }),
-  );
-  rows.push(row(`proposed batched sweep, 1 process (${label}, no swarm)`, samples.batched, samples.baseline));
+  if (interim) {
+    rows.push(
+      row(`INTERIM runScenario loop, 1 process (${label}, no swarm)`, samples.loop, samples.baseline, {
+        note: `${hasSweep ? '' : 'baton sweep not in this build; '}${row('', samples.loop, samples.baseline).note}`,
+      }),
+    );
+    rows.push(row(`batched sweep of bench/harness, 1 process (${label}, no swarm)`, samples.batched, samples.baseline));
+  }
   return rows;
 }
 
