@@ -17,8 +17,12 @@
  *
  *   node --import tsx bench/reports.ts [--spans 10000000] [--rounds 5] [--engine chdb|server|both]
  */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ChdbStore } from '../collector/store/chdb-store.js';
+import { schemaStatements } from '../collector/store/schema.js';
 import type { SpanStore } from '../collector/store/span-store.js';
 import { computeRunReport } from '../reports/run-report.js';
 import { emitRows, type BenchRow } from './harness/bench-row.js';
@@ -30,15 +34,28 @@ import { argInteger, argValue, median } from './harness/timing.js';
 export const REPORTS_CHDB_DIR = '/tmp/baton-bench/reports-chdb';
 const DATABASE = 'baton_bench_reports';
 
-/** Fills the store with `spans` synthetic spans unless it already holds exactly that. Returns seconds spent. */
-async function ensureSyntheticSpans(store: SpanStore, spans: number): Promise<number> {
-  await store.migrate();
-  const existing = await store.query<{ c: string }>(`SELECT count() AS c FROM ${store.database}.spans`);
-  if (Number(existing[0]?.c ?? 0) === spans) return 0;
+/**
+ * Fills the store with `spans` synthetic spans unless it already holds exactly
+ * those, made by the same schema and generator (a fingerprint file under
+ * /tmp/baton-bench records which). Returns seconds spent generating.
+ */
+async function ensureSyntheticSpans(store: SpanStore, spans: number, fingerprintFile: string): Promise<number> {
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify([schemaStatements(store.database), syntheticSpanStatements(store.database, spans)]))
+    .digest('hex');
+  const recorded = existsSync(fingerprintFile) ? readFileSync(fingerprintFile, 'utf8') : '';
+  if (recorded === fingerprint) {
+    const existing = await store.query<{ c: string }>(`SELECT count() AS c FROM ${store.database}.spans`).catch(() => [{ c: '0' }]);
+    if (Number(existing[0]?.c ?? 0) === spans) return 0;
+  }
   const started = performance.now();
-  for (const table of ['spans', 'span_events', 'runs', 'violations']) await store.command(`TRUNCATE TABLE ${store.database}.${table}`);
+  rmSync(fingerprintFile, { force: true });
+  await store.command(`DROP DATABASE IF EXISTS ${store.database}`);
+  await store.migrate();
   for (const statement of syntheticSpanStatements(store.database, spans)) await store.command(statement);
   for (const table of ['spans', 'span_events', 'runs']) await store.command(`OPTIMIZE TABLE ${store.database}.${table} FINAL`);
+  mkdirSync(dirname(fingerprintFile), { recursive: true });
+  writeFileSync(fingerprintFile, fingerprint);
   return (performance.now() - started) / 1000;
 }
 
@@ -48,8 +65,8 @@ async function timedMs(work: () => Promise<unknown>): Promise<number> {
   return performance.now() - started;
 }
 
-async function benchEngine(engine: string, store: SpanStore, spans: number, rounds: number): Promise<BenchRow[]> {
-  const generatedS = await ensureSyntheticSpans(store, spans);
+async function benchEngine(engine: string, store: SpanStore, spans: number, rounds: number, fingerprintFile: string): Promise<BenchRow[]> {
+  const generatedS = await ensureSyntheticSpans(store, spans, fingerprintFile);
   const runs = runsFor(spans);
   const runIds = Array.from({ length: rounds }, (_, index) => syntheticRunId(Math.floor(((index + 0.5) * runs) / rounds)));
   await computeRunReport(store, runIds[0]);
@@ -94,7 +111,7 @@ export async function reportsBench(): Promise<BenchRow[]> {
   if (engines !== 'server') {
     const store = new ChdbStore(REPORTS_CHDB_DIR, DATABASE);
     try {
-      rows.push(...(await benchEngine('chDB', store, spans, rounds)));
+      rows.push(...(await benchEngine('chDB', store, spans, rounds, `${REPORTS_CHDB_DIR}.fingerprint`)));
     } finally {
       await store.close();
     }
@@ -106,7 +123,8 @@ export async function reportsBench(): Promise<BenchRow[]> {
     } else {
       const { store, via } = await openServerStore(url, DATABASE);
       try {
-        rows.push(...(await benchEngine(`server 18.16 (${via})`, store, spans, rounds)));
+        const fingerprintFile = `/tmp/baton-bench/reports-server-${new URL(url).port}.fingerprint`;
+        rows.push(...(await benchEngine(`server 18.16 (${via})`, store, spans, rounds, fingerprintFile)));
       } finally {
         await store.close();
       }
