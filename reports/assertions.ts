@@ -45,7 +45,8 @@ function leafNames(report: Omit<RunReport, 'run' | 'invariants'>): string[] {
 
 /** Every metric an assertion can name in `report`. */
 export function metricNames(report: RunReport): string[] {
-  const { run: _run, invariants: _invariants, ...metrics } = report;
+  // A report.json document also has verdict and wall: neither is a metric.
+  const { run: _run, invariants: _invariants, verdict: _verdict, wall: _wall, ...metrics } = report as RunReport & { verdict?: unknown; wall?: unknown };
   return [...new Set([...leafNames(metrics), ...STATIC_METRICS])].sort();
 }
 
@@ -82,8 +83,12 @@ export function metricProblem(metric: string): string | undefined {
   return `unknown metric "${metric}"; valid metrics: ${[...STATIC_METRICS].sort().join(', ')}, and ${OPEN_RECORDS.map((prefix) => `${prefix}.<key>`).join(', ')}`;
 }
 
+/** Parts of a report (document) that are not metrics. */
+const NOT_METRICS = ['run', 'invariants', 'verdict', 'wall'];
+
 function metricValue(report: RunReport, metric: string): number | undefined {
   if (metric === 'invariants.violations') return report.invariants.violations.length;
+  if (NOT_METRICS.includes(metric.split('.')[0])) return undefined;
   let value: unknown = report;
   for (const part of metric.split('.')) {
     if (value === null || typeof value !== 'object') return undefined;
