@@ -61,5 +61,6 @@ try {
   process.on('SIGINT', stop);
 } catch (error) {
   process.stderr.write(`${(error as Error).message}\n`);
-  process.exit(error instanceof CollectorConfigError ? 2 : 3);
+  const badInput = error instanceof CollectorConfigError || (error as { code?: string }).code === 'BATON_ERR_CONFIG_CLICKHOUSE_URL';
+  process.exit(badInput ? 2 : 3);
 }

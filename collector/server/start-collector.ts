@@ -1,4 +1,4 @@
-import { ChdbStore } from '../store/chdb-store.js';
+import { createStore, DEFAULT_CHDB_DIR } from '../store/create-store.js';
 import type { SpanStore } from '../store/span-store.js';
 import { createCollectorServer, type CollectorServer } from './create-collector-server.js';
 import type { CollectorServerOptions } from './collector-options.js';
@@ -7,7 +7,7 @@ import type { CollectorServerOptions } from './collector-options.js';
 export interface StartCollectorOptions extends Omit<CollectorServerOptions, 'store' | 'spoolDir'> {
   /** A store to use as-is (tests inject one). When set, `clickhouseUrl` and `dataDir` are ignored. */
   store?: SpanStore;
-  /** ClickHouse server URL (`http://user:pass@host:8123/db`). Default: embedded chDB. */
+  /** ClickHouse server URL (`http://user:pass@host:8123/db`). Default `BATON_CLICKHOUSE_URL`, else embedded chDB. */
   clickhouseUrl?: string;
   /** Embedded chDB data directory, when no URL is given. Default `.baton/chdb`. */
   dataDir?: string;
@@ -16,7 +16,6 @@ export interface StartCollectorOptions extends Omit<CollectorServerOptions, 'sto
 }
 
 export const DEFAULT_SPOOL_DIR = '.baton/spool';
-export const DEFAULT_CHDB_DIR = '.baton/chdb';
 
 /** A listening collector. */
 export interface RunningCollector {
@@ -35,7 +34,7 @@ export interface RunningCollector {
  */
 export async function startCollector(options: StartCollectorOptions): Promise<RunningCollector> {
   const ownsStore = options.store === undefined;
-  const store = options.store ?? (await openStore(options));
+  const store = options.store ?? createStore(options.clickhouseUrl, { dataDir: options.dataDir ?? DEFAULT_CHDB_DIR });
   let server: CollectorServer;
   try {
     server = await createCollectorServer({ ...options, store, spoolDir: options.spoolDir ?? DEFAULT_SPOOL_DIR });
@@ -54,13 +53,4 @@ export async function startCollector(options: StartCollectorOptions): Promise<Ru
       if (ownsStore) await store.close();
     },
   };
-}
-
-async function openStore(options: StartCollectorOptions): Promise<SpanStore> {
-  if (options.clickhouseUrl === undefined) return new ChdbStore(options.dataDir ?? DEFAULT_CHDB_DIR);
-  // The server store's factory lives in collector/store/create-store.ts; it is
-  // loaded by name so that this file builds before that module lands.
-  const factoryModule = '../store/create-store.js';
-  const { createStore } = (await import(factoryModule)) as { createStore: (url: string) => SpanStore | Promise<SpanStore> };
-  return createStore(options.clickhouseUrl);
 }
