@@ -149,7 +149,10 @@ running_pid() {
   [ -f "$PID_FILE" ] || return 1
   local pid
   pid="$(cat "$PID_FILE" 2>/dev/null || true)"
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$pid"
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+  # A stale pid file (server killed with -9) may name a pid reused by something else.
+  if [ -r "/proc/$pid/cmdline" ] && ! tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q clickhouse; then return 1; fi
+  echo "$pid"
 }
 
 start() {
@@ -208,7 +211,14 @@ stop() {
     sleep 0.1
   done
   # The port must be free before a restart can bind it again.
-  while [ "$(probe)" = "1" ]; do sleep 0.1; done
+  deadline=$((SECONDS + STOP_TIMEOUT_S))
+  while [ "$(probe)" = "1" ]; do
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      echo "port $HTTP_PORT still answers after stopping pid $pid: another server is on it" >&2
+      exit 1
+    fi
+    sleep 0.1
+  done
   rm -f "$PID_FILE"
   echo "clickhouse-server stopped (pid $pid)"
 }
