@@ -27,7 +27,9 @@ scenario files, A and B are the files.
 
 Options:
   --seeds RANGE      seeds to run, "1..500" or "1,2,3" (default 1..20)
-${SET_HELP}  --metric NAME      metric to compare (repeatable; default: success rate, latency
+${SET_HELP}  --common PATH=V    an override applied to both variants (repeatable), e.g.
+                     policies.router.strategy=scored
+  --metric NAME      metric to compare (repeatable; default: success rate, latency
                      p50/p99, workflows completed, duration p99, overhead, agent
                      error rate, recovery operations, invariant violations)
   --resamples N      bootstrap resamples (default ${DEFAULT_RESAMPLES})
@@ -37,7 +39,8 @@ ${STORE_HELP}  -h, --help         this help
 
 Examples:
   baton compare scenarios/research-pipeline.yaml --seeds 1..200 --set network.lossRatio=0 --set network.lossRatio=0.05
-  baton compare scenarios/research-pipeline.yaml --seeds 1..500 --set router.weights=a.yaml --set router.weights=b.yaml
+  baton compare scenarios/customer-support-triage.yaml --seeds 1..500 --common policies.router.strategy=scored \
+    --set policies.router.weights=a.yaml --set policies.router.weights=b.yaml
   baton compare design-a.yaml design-b.yaml --seeds 1..100 --format md >> "$GITHUB_STEP_SUMMARY"
 `;
 
@@ -59,9 +62,9 @@ interface Variant {
 }
 
 /** The two variants the command line names. */
-function variantsOf(positionals: string[], sets: string[]): [Variant, Variant] {
+function variantsOf(positionals: string[], sets: string[], common: string[]): [Variant, Variant] {
   if (positionals.length === 2) {
-    const [a, b] = positionals.map((file) => applyOverrides(loadScenarioFile(file), sets));
+    const [a, b] = positionals.map((file) => applyOverrides(loadScenarioFile(file), [...common, ...sets]));
     return [
       { label: positionals[0], scenario: a },
       { label: positionals[1], scenario: b },
@@ -70,8 +73,8 @@ function variantsOf(positionals: string[], sets: string[]): [Variant, Variant] {
   if (positionals.length === 1 && sets.length === 2) {
     const base = loadScenarioFile(positionals[0]);
     return [
-      { label: `${positionals[0]} --set ${sets[0]}`, scenario: applyOverrides(base, [sets[0]]) },
-      { label: `${positionals[0]} --set ${sets[1]}`, scenario: applyOverrides(base, [sets[1]]) },
+      { label: `${positionals[0]} --set ${sets[0]}`, scenario: applyOverrides(base, [...common, sets[0]]) },
+      { label: `${positionals[0]} --set ${sets[1]}`, scenario: applyOverrides(base, [...common, sets[1]]) },
     ];
   }
   throw new UsageError(`baton compare takes one scenario and two --set variants, or two scenario files\n\n${COMPARE_HELP}`);
@@ -116,6 +119,7 @@ export async function compareCommand(argv: string[], out: NodeJS.WriteStream): P
     options: {
       seeds: { type: 'string' },
       set: { type: 'string', multiple: true },
+      common: { type: 'string', multiple: true },
       metric: { type: 'string', multiple: true },
       resamples: { type: 'string' },
       format: { type: 'string' },
@@ -135,7 +139,7 @@ export async function compareCommand(argv: string[], out: NodeJS.WriteStream): P
   if (resamples !== undefined && (!Number.isInteger(resamples) || resamples < 100 || resamples > 1_000_000)) {
     throw new UsageError(`--resamples must be an integer from 100 to 1000000, got "${values.resamples}"`);
   }
-  const [a, b] = variantsOf(positionals, values.set ?? []);
+  const [a, b] = variantsOf(positionals, values.set ?? [], values.common ?? []);
   const store = await openStore(values);
   try {
     const comparison = await compareVariants({ store, a, b, seeds, metrics: values.metric, resamples });

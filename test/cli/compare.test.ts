@@ -25,7 +25,7 @@ const row = (comparison: { metrics: Row[] }, metric: string): Row => comparison.
 
 describe('baton compare', () => {
   it('variants that differ in nothing that matters: no metric is significant', async () => {
-    const result = await baton('compare', scenario, '--seeds', '1..10', '--set', 'workload.query=alpha', '--set', 'workload.query=beta', '--format', 'json');
+    const result = await baton('compare', scenario, '--seeds', '1..10', '--common', 'network.lossRatio=0.05', '--set', 'workload.query=alpha', '--set', 'workload.query=beta', '--format', 'json');
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const comparison = JSON.parse(result.stdout);
