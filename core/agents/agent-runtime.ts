@@ -68,7 +68,7 @@ export class AgentRuntime {
     const accepts = spec.acceptsSchemaVersions ?? [ENVELOPE_SCHEMA_VERSION];
     this.receiver = new HandoffReceiver(env, spec.name, accepts, this.design, spec.contextWindowTokens);
     this.resultAcks = new ReplyWaiter(env.clock);
-    env.transport.listen(spec.name, (message) => this.onMessage(message), { onCrash: () => this.onCrash() });
+    env.transport.listen(spec.name, (message) => this.onMessage(message), { onCrash: () => this.onCrash(), onRestart: () => void this.sender.recoverAfterRestart() });
   }
 
   get name(): string {

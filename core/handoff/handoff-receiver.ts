@@ -45,7 +45,7 @@ export class HandoffReceiver {
     const rejection = this.design.schemaValidation ? this.check(envelope) : undefined;
     if (rejection !== undefined) return this.reply(from, { handoffId: envelope.handoffId, accepted: false, reason: rejection });
     if (offer.protocol === 'two-phase') {
-      const status = await this.records.settle(envelope.handoffId, 'accepted', { acceptedBy: this.node });
+      const { status } = await this.records.settle(envelope.handoffId, 'accepted', { acceptedBy: this.node });
       if (status === 'rolled_back') return this.reply(from, { handoffId: envelope.handoffId, accepted: false, reason: 'rolled-back' });
       if (status === 'preparing') return; // store contended; the source will retry
     }

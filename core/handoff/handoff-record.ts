@@ -12,6 +12,8 @@ export interface HandoffRecord {
   fragmentIds: string[];
   acceptedBy?: string;
   reason?: string;
+  /** Which run of the source prepared it (`node#epoch`), so a restart only rolls back its own. */
+  preparedBy?: string;
 }
 
 /**
@@ -43,17 +45,25 @@ export class HandoffRecords {
   }
 
   /**
-   * Moves `preparing` to `to`. Returns the status the record ends in: `to` when
-   * this call moved it (or it already was `to`), otherwise the winner's status.
+   * Moves `preparing` to `to`. Resolves with the status the record ends in and
+   * whether this call moved it (false: someone else settled it first, or it
+   * was absent or contended).
    */
-  async settle(handoffId: string, to: 'accepted' | 'rolled_back', details: { acceptedBy?: string; reason?: string }): Promise<HandoffRecord['status'] | 'absent'> {
+  async settle(
+    handoffId: string,
+    to: 'accepted' | 'rolled_back',
+    details: { acceptedBy?: string; reason?: string },
+    onlyPreparedBy?: string,
+  ): Promise<{ status: HandoffRecord['status'] | 'absent'; moved: boolean; record?: HandoffRecord }> {
     for (let attempt = 0; attempt < 8; attempt++) {
       const current = await this.read(handoffId);
-      if (!current) return 'absent';
-      if (current.record.status !== 'preparing') return current.record.status;
-      const result = await this.storage.write(HandoffRecords.key(handoffId), { ...current.record, ...details, status: to }, current.version);
-      if (result.ok) return to;
+      if (!current) return { status: 'absent', moved: false };
+      if (current.record.status !== 'preparing') return { status: current.record.status, moved: false, record: current.record };
+      if (onlyPreparedBy !== undefined && current.record.preparedBy !== onlyPreparedBy) return { status: 'preparing', moved: false, record: current.record };
+      const next = { ...current.record, ...details, status: to };
+      const result = await this.storage.write(HandoffRecords.key(handoffId), next, current.version);
+      if (result.ok) return { status: to, moved: true, record: next };
     }
-    return 'preparing';
+    return { status: 'preparing', moved: false };
   }
 }

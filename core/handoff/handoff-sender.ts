@@ -10,7 +10,8 @@ import { SharedMemory } from '../memory/shared-memory.js';
 import { MSG, type HandoffReply, type HandoffRoute } from '../supervisor/protocol.js';
 import { envelopeBytes, sealEnvelope, type HandoffEnvelope, type UnsealedEnvelope } from './envelope.js';
 import { DEFAULT_ACK_TIMEOUT_MS, DEFAULT_HANDOFF_ATTEMPTS_MAX, HANDOFF_RECOVERIES_MAX, type HandoffPolicy } from './handoff-policy.js';
-import { prepareEnvelope, recoverFromNack } from './handoff-preparation.js';
+import { contextFragmentId, prepareEnvelope, recoverFromNack } from './handoff-preparation.js';
+import { rollBackContext } from './handoff-rollback.js';
 import { HandoffRecords } from './handoff-record.js';
 import { CheckpointStore } from './checkpoint-store.js';
 
@@ -43,6 +44,8 @@ export class HandoffSender {
   private readonly replies: ReplyWaiter<HandoffReply>;
   private readonly records: HandoffRecords;
   private readonly checkpoints: CheckpointStore;
+  /** Two-phase handoffs prepared and not finished. Durable (kept across a crash) so a restart can roll them back. */
+  private readonly inFlight = new Map<string, { workflowId: string; fragmentIds: string[]; preparedBy: string }>();
 
   constructor(
     private readonly env: Env,
@@ -70,7 +73,9 @@ export class HandoffSender {
 
   /**
    * Hands `body` off along `route` under `parent`. Resolves with the outcome,
-   * or undefined when the node crashed meanwhile (epoch changed).
+   * or undefined when the node crashed meanwhile (epoch changed). Two-phase
+   * writes the `preparing` record first, so every later crash point leaves a
+   * record that the supervisor or this node's restart can roll back.
    */
   async send(body: UnsealedEnvelope, route: HandoffRoute, parent: Span, epoch: number): Promise<HandoffSendResult | undefined> {
     const span = this.spans.start(`${SPAN.handoff} ${this.node} -> ${route.targetAgent}`, parent, {
@@ -81,36 +86,67 @@ export class HandoffSender {
       [ATTR.taskId]: body.targetTaskId,
       'baton.handoff.protocol': this.design.handoffProtocol,
     });
-    this.env.observer.record({ type: 'handoff.prepared', workflowId: body.workflowId, handoffId: body.handoffId, source: this.node, target: route.targetAgent, spanId: span.spanContext().spanId });
-    const checkpointKey = `checkpoints/${body.workflowId}/${body.sourceTaskId}`;
-    if (this.design.handoffProtocol === 'two-phase') {
-      await this.checkpoints.save(checkpointKey, { body }, span, `before handoff ${body.handoffId}`);
+    if (this.design.handoffProtocol === 'direct') {
+      this.recordPrepared(body, route, span);
+      const prepared = await prepareEnvelope(this.env, this.memory, this.design, body, route, this.node);
       if (!this.isCurrent(epoch)) return undefined;
-      this.phase(body, route.targetAgent, 'checkpointed');
+      if (prepared.fragmentIds.length > 0) this.phase(body, route.targetAgent, 'context-written');
+      this.describe(span, prepared.envelope);
+      return this.sendDirect(prepared.envelope, route, span);
     }
+    const checkpointKey = `checkpoints/${body.handoffId}`;
+    const fragmentIds = this.design.contextForwarding === 'summary+pointer' ? [contextFragmentId(body)] : [];
+    await this.records.prepare(body.handoffId, {
+      source: this.node,
+      target: route.targetAgent,
+      sourceTaskId: body.sourceTaskId,
+      checkpointKey,
+      fragmentIds,
+      preparedBy: `${this.node}#${epoch}`,
+    });
+    if (!this.isCurrent(epoch)) return undefined;
+    this.inFlight.set(body.handoffId, { workflowId: body.workflowId, fragmentIds, preparedBy: `${this.node}#${epoch}` });
+    this.recordPrepared(body, route, span);
+    await this.checkpoints.save(checkpointKey, { body }, span, `before handoff ${body.handoffId}`);
+    if (!this.isCurrent(epoch)) return undefined;
+    this.phase(body, route.targetAgent, 'checkpointed');
     const prepared = await prepareEnvelope(this.env, this.memory, this.design, body, route, this.node);
     if (!this.isCurrent(epoch)) return undefined;
     if (prepared.fragmentIds.length > 0) this.phase(body, route.targetAgent, 'context-written');
-    const envelope = prepared.envelope;
+    this.describe(span, prepared.envelope);
+    const flight: Flight = { envelope: prepared.envelope, body: prepared.body, route, span, epoch, checkpointKey };
+    const result = await this.exchange(flight);
+    if (result === undefined) return undefined;
+    const finished = await this.finish(flight, result);
+    if (finished !== undefined) this.inFlight.delete(body.handoffId);
+    return finished;
+  }
+
+  /**
+   * After a restart: every two-phase handoff this node had in flight and that
+   * is still `preparing` (prepared by the crashed run) is rolled back and its
+   * context deleted — the source-side half of "if preparing, restore from checkpoint".
+   */
+  async recoverAfterRestart(): Promise<void> {
+    const entries = [...this.inFlight];
+    this.inFlight.clear();
+    for (const [handoffId, entry] of entries) {
+      const settled = await this.records.settle(handoffId, 'rolled_back', { reason: 'source_crashed' }, entry.preparedBy);
+      if (settled.moved) await rollBackContext(this.env, entry.workflowId, handoffId, entry.fragmentIds, 'source_crashed');
+    }
+  }
+
+  private recordPrepared(body: UnsealedEnvelope, route: HandoffRoute, span: Span): void {
+    this.env.observer.record({ type: 'handoff.prepared', workflowId: body.workflowId, handoffId: body.handoffId, source: this.node, target: route.targetAgent, spanId: span.spanContext().spanId });
+  }
+
+  private describe(span: Span, envelope: HandoffEnvelope): void {
     span.setAttributes({
       [ATTR.handoffSchemaVersion]: envelope.metadata.schemaVersion,
       [ATTR.handoffContextBytes]: envelopeBytes(envelope),
       [ATTR.handoffContextTokens]: envelope.metadata.contextTokens,
       'baton.handoff.compressed': envelope.metadata.compressed ?? false,
     });
-    if (this.design.handoffProtocol === 'direct') return this.sendDirect(envelope, route, span);
-    const status = await this.records.prepare(envelope.handoffId, {
-      source: this.node,
-      target: route.targetAgent,
-      sourceTaskId: body.sourceTaskId,
-      checkpointKey,
-      fragmentIds: prepared.fragmentIds,
-    });
-    if (!this.isCurrent(epoch)) return undefined;
-    // `accepted` already (a retried source task): publishing again gets a fresh ACK from the target's inbox.
-    void status;
-    const result = await this.exchange({ envelope, body: prepared.body, route, span, epoch, checkpointKey });
-    return result === undefined ? undefined : this.finish({ envelope, body: prepared.body, route, span, epoch, checkpointKey }, result);
   }
 
   /** Naive: one publish, no ACK wait, success assumed. */
@@ -192,14 +228,15 @@ export class HandoffSender {
     const reason = result.reason ?? result.outcome;
     const settled = await this.records.settle(envelope.handoffId, 'rolled_back', { reason });
     if (!this.isCurrent(flight.epoch)) return undefined;
-    if (settled === 'accepted') {
+    if (settled.status === 'accepted') {
       // The target accepted and its ACK was lost: "accepted but source unaware, proceed normally".
       this.spans.end(span, { [ATTR.handoffOutcome]: 'accepted', [ATTR.handoffPhase]: 'accepted' });
-      return { outcome: 'accepted', acceptedBy: (await this.records.read(envelope.handoffId))?.record.acceptedBy ?? flight.route.targetAgent };
+      return { outcome: 'accepted', acceptedBy: settled.record?.acceptedBy ?? flight.route.targetAgent };
     }
-    for (const id of envelope.memory.sharedFragmentIds) await this.memory.remove(envelope.workflowId, id);
-    this.env.observer.record({ type: 'handoff.failed', workflowId: envelope.workflowId, handoffId: envelope.handoffId, reason });
-    this.env.observer.record({ type: 'handoff.rolled_back', workflowId: envelope.workflowId, handoffId: envelope.handoffId, reason });
+    // Rolled back here, or already by the supervisor (which recorded it).
+    if (settled.moved || settled.status !== 'rolled_back') {
+      await rollBackContext(this.env, envelope.workflowId, envelope.handoffId, settled.record?.fragmentIds ?? envelope.memory.sharedFragmentIds, reason);
+    }
     this.spans.end(span, { [ATTR.handoffOutcome]: 'rolled_back', [ATTR.handoffPhase]: 'rolled_back' }, reason);
     return { outcome: 'rolled_back', reason };
   }

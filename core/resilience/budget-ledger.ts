@@ -22,7 +22,7 @@ export class BudgetLedger {
   remaining(resource: BudgetResource): number {
     const limit = this.limits[resource];
     if (limit === undefined) return Number.POSITIVE_INFINITY;
-    return limit - (this.used.get(resource) ?? 0) - (this.reserved.get(resource) ?? 0);
+    return Math.round((limit - (this.used.get(resource) ?? 0) - (this.reserved.get(resource) ?? 0)) * 1e9) / 1e9;
   }
 
   /** Reserves `amounts` all together, or nothing when one would pass its limit. */
@@ -43,7 +43,8 @@ export class BudgetLedger {
     for (const [resource, amount] of Object.entries(reservedAmounts) as [BudgetResource, number][]) {
       this.reserved.set(resource, Math.max(0, (this.reserved.get(resource) ?? 0) - amount));
       const charge = Math.min(amount, spent[resource] ?? 0);
-      this.used.set(resource, (this.used.get(resource) ?? 0) + charge);
+      // Rounded to 1e-9 so that sums of fractional costs do not drift past a limit.
+      this.used.set(resource, Math.round(((this.used.get(resource) ?? 0) + charge) * 1e9) / 1e9);
       totals[resource] = this.used.get(resource);
     }
     return totals;

@@ -1,4 +1,5 @@
 import type { BackoffPolicy } from '../resilience/backoff.js';
+import type { BudgetPolicy } from './workflow-budget.js';
 
 /** How the supervisor drives tasks. Defaults are listed where declared. */
 export interface SupervisorPolicy {
@@ -13,6 +14,8 @@ export interface SupervisorPolicy {
   followPollMs?: number;
   /** Checkpoint the workflow after each phase (topological batch). Default true. */
   checkpointPhases?: boolean;
+  /** Token/call/cost/time budgets per workflow and per agent, halting on exceed. Default none. */
+  budgets?: BudgetPolicy;
 }
 
 export const DEFAULT_TASK_TIMEOUT_MS = 30_000;

@@ -14,10 +14,13 @@ import { planBatches, successorsOf } from '../workflow/dag.js';
 import type { WorkflowSpec } from '../workflow/types.js';
 import { CoreError } from '../errors/core-errors.js';
 import { degradedResult, type DegradedResult } from './degradation.js';
-import { MSG, type HandoffRoute, type TaskAssign, type TaskResult } from './protocol.js';
+import { MSG, type TaskAssign, type TaskResult } from './protocol.js';
 import { StaticRouter, type TaskRouter } from './task-router.js';
 import { DEFAULT_FOLLOW_POLL_MS, DEFAULT_TASK_ATTEMPTS_MAX, DEFAULT_TASK_TIMEOUT_MS, FOLLOW_POLLS_MAX, type SupervisorPolicy } from './supervisor-policy.js';
 import { inspectTimedOutTask } from './timeout-recovery.js';
+import { handoffRoutes } from './handoff-routes.js';
+import { WorkflowBudget } from './workflow-budget.js';
+import type { BudgetLedger } from '../resilience/budget-ledger.js';
 import { WorkflowState } from './workflow-state.js';
 
 /** One run of a workflow: its id, its DAG, and the request that started it. */
@@ -47,6 +50,7 @@ interface ActiveWorkflow {
   phasesCheckpointed: number;
   /** Agent chosen per task, decided once (successors are routed when their source is assigned). */
   agents: Map<string, string>;
+  budget: WorkflowBudget;
 }
 
 /** Options of a supervisor node beyond its policy. */
@@ -72,6 +76,7 @@ export class Supervisor {
   private readonly checkpoints: CheckpointStore;
   private readonly router: TaskRouter;
   private readonly active = new Map<string, ActiveWorkflow>();
+  private readonly agentBudgets = new Map<string, BudgetLedger>();
 
   constructor(
     private readonly env: Env,
@@ -123,6 +128,7 @@ export class Supervisor {
         batches,
         phasesCheckpointed: 0,
         agents: new Map(),
+        budget: new WorkflowBudget(this.env, instance.workflowId, this.policy.budgets ?? {}, this.agents, this.agentBudgets),
       };
       this.active.set(instance.workflowId, workflow);
       this.advance(workflow);
@@ -138,7 +144,11 @@ export class Supervisor {
     if (!workflow) return;
     const state = workflow.state.tasks.get(result.taskId);
     if (!state || state.status === 'completed' || state.status === 'failed' || state.status === 'following') return;
+    // A superseded attempt whose handoffs did not all get through: the newer attempt redoes them.
+    const newer = 'attempt' in state && state.attempt > result.attempt;
+    if (newer && result.handoffs.some((handoff) => handoff.outcome !== 'accepted')) return;
     this.router.observe(result.agent, result.status === 'completed', this.env.clock.nowUs());
+    workflow.budget.settle(result.taskId, result.attempt, result.usage.inputTokens + result.usage.outputTokens);
     if (result.status === 'completed') {
       const acceptedBy = new Map(result.handoffs.filter((h) => h.outcome === 'accepted').map((h) => [h.targetTaskId, h.acceptedBy ?? '']));
       const handoffs = result.handoffs.map((h) => ({ targetTaskId: h.targetTaskId, outcome: h.outcome, acceptedBy: h.acceptedBy }));
@@ -237,6 +247,9 @@ export class Supervisor {
       }
     }
     if (!this.active.has(workflowId)) return;
+    const tasksLeft = [...workflow.state.tasks.values()].filter((task) => task.status === 'waiting' || task.status === 'claiming').length;
+    const grant = workflow.budget.reserve(taskId, attempt, agent, tasksLeft);
+    if (!grant.ok) return this.halt(workflow, taskId, attempt, agent);
     workflow.state.tasks.set(taskId, { status: 'assigned', attempt, agent });
     const parent = workflow.span.spanContext();
     const assignment: TaskAssign = {
@@ -246,9 +259,10 @@ export class Supervisor {
       attempt,
       task: this.taskContext(workflow, taskId),
       dependsOn: workflow.state.spec(taskId).dependsOn,
-      routes: this.routesFrom(workflow, taskId),
+      routes: handoffRoutes(workflow.instance.spec.tasks, this.agents, taskId, (target) => this.agentFor(workflow, target, 1)),
       parent: { traceId: parent.traceId, spanId: parent.spanId },
       epochRequired: workflow.state.epochFor(taskId),
+      tokensMax: grant.tokensMax,
     };
     this.env.observer.record({ type: 'task.assigned', workflowId, taskId, attempt, agent, supervisor: this.node, locked: this.design.assignmentLocking });
     this.env.transport.send({ from: this.node, to: agent, kind: MSG.taskAssign, body: assignment });
@@ -292,21 +306,6 @@ export class Supervisor {
     this.advance(workflow);
   }
 
-  /** Routes of the handoffs from `taskId` to its successors; routes each successor once. */
-  private routesFrom(workflow: ActiveWorkflow, taskId: string): HandoffRoute[] {
-    return successorsOf(workflow.instance.spec.tasks, taskId).map((targetTaskId) => {
-      const targetAgent = this.agentFor(workflow, targetTaskId, 1);
-      const spec = this.agents.find((agent) => agent.name === targetAgent);
-      const target = workflow.state.spec(targetTaskId);
-      const capability = target.capability ?? targetTaskId;
-      const backupAgents =
-        target.dependsOn.length === 1
-          ? this.agents.filter((agent) => agent.name !== targetAgent && agent.capabilities.includes(capability)).map((agent) => agent.name)
-          : [];
-      return { targetTaskId, targetAgent, acceptsSchemaVersions: spec?.acceptsSchemaVersions ?? [1], backupAgents };
-    });
-  }
-
   /**
    * The agent of a task: the one that accepted its inputs' handoffs when there
    * are any (inputs live in that agent's inbox), else the router's choice,
@@ -330,6 +329,7 @@ export class Supervisor {
 
   /** A task attempt timed out: check the store (rollback, effect already applied) before retrying. */
   private async onTimeout(workflow: ActiveWorkflow, taskId: string, attempt: number, agent: string): Promise<void> {
+    workflow.budget.settle(taskId, attempt, undefined);
     const targets = successorsOf(workflow.instance.spec.tasks, taskId);
     const findings = await inspectTimedOutTask(this.env, this.design, workflow.instance.workflowId, taskId, targets);
     const state = workflow.state.tasks.get(taskId);
@@ -365,6 +365,18 @@ export class Supervisor {
     if (current?.status !== 'backing-off' || !this.active.has(workflow.instance.workflowId)) return;
     workflow.state.tasks.set(taskId, { status: 'claiming', attempt: attempt + 1 });
     await this.assign(workflow, taskId, attempt + 1);
+  }
+
+  /** A budget would be exceeded: nothing more is assigned; tasks not running fail (seed 002 `halt_workflow`). */
+  private halt(workflow: ActiveWorkflow, taskId: string, attempt: number, agent: string): void {
+    for (const [id, state] of workflow.state.tasks) {
+      if (state.status !== 'waiting' && state.status !== 'claiming' && state.status !== 'backing-off') continue;
+      workflow.state.tasks.set(id, { status: 'failed', reason: 'budget_exceeded' });
+    }
+    if (this.design.assignmentLocking) {
+      void this.tasks.finish(workflow.instance.workflowId, taskId, this.node, { status: 'failed', attempt, owner: this.node, agent, reason: 'budget_exceeded' });
+    }
+    this.advance(workflow);
   }
 
   private cancelTimer(workflow: ActiveWorkflow, taskId: string): void {

@@ -4,6 +4,7 @@ import { SharedMemory } from '../memory/shared-memory.js';
 import { WORKFLOW_STATE_ID, type WorkflowStateContent } from '../memory/task-effects.js';
 import type { MemoryFragment } from '../memory/memory-fragment.js';
 import type { ResolvedDesignPolicies } from '../policies/design-policies.js';
+import { rollBackContext } from '../handoff/handoff-rollback.js';
 
 /** What the supervisor found in the store about a timed-out attempt. */
 export interface TimeoutFindings {
@@ -37,16 +38,10 @@ export async function inspectTimedOutTask(
       if (found?.record.status === 'accepted') acceptedBy.set(target, found.record.acceptedBy ?? found.record.target);
       if (found?.record.status !== 'preparing') continue;
       const settled = await records.settle(handoffId, 'rolled_back', { reason: 'source_timeout' });
-      if (settled === 'accepted') {
-        acceptedBy.set(target, (await records.read(handoffId))?.record.acceptedBy ?? found.record.target);
-        continue;
-      }
-      if (settled !== 'rolled_back') continue;
-      const memory = new SharedMemory(env, 'epoch-checked');
-      for (const id of found.record.fragmentIds) await memory.remove(workflowId, id);
+      if (settled.status === 'accepted') acceptedBy.set(target, settled.record?.acceptedBy ?? found.record.target);
+      if (!settled.moved) continue;
+      await rollBackContext(env, workflowId, handoffId, found.record.fragmentIds, 'source_timeout');
       rolledBack.push(handoffId);
-      env.observer.record({ type: 'handoff.failed', workflowId, handoffId, reason: 'source_timeout' });
-      env.observer.record({ type: 'handoff.rolled_back', workflowId, handoffId, reason: 'source_timeout' });
     }
   }
   if (!design.idempotencyKeys || design.handoffProtocol !== 'two-phase' || acceptedBy.size < targetTaskIds.length) return { rolledBack };
@@ -55,3 +50,4 @@ export async function inspectTimedOutTask(
   if (!stored || !effect) return { rolledBack };
   return { rolledBack, completed: { agent: effect.agent, attempt: effect.attempt, effectVersion: stored.version, acceptedBy } };
 }
+

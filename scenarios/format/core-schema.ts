@@ -7,6 +7,17 @@ export const backoff = {
   additionalProperties: false,
 } as const;
 
+const budgetLimits = {
+  type: 'object',
+  properties: {
+    tokens: { type: 'integer', minimum: 0 },
+    calls: { type: 'integer', minimum: 0 },
+    costUsd: { type: 'number', minimum: 0 },
+    timeMs: { type: 'number', minimum: 0 },
+  },
+  additionalProperties: false,
+} as const;
+
 const weight = { type: 'number', minimum: 0, maximum: 100 } as const;
 
 export const agent = {
@@ -57,6 +68,11 @@ export const policies = {
         maxConcurrentAgents: { type: 'integer', minimum: 1, maximum: 10_000 },
         followPollMs: { type: 'number', exclusiveMinimum: 0 },
         checkpointPhases: { type: 'boolean' },
+        budgets: {
+          type: 'object',
+          properties: { workflow: budgetLimits, agents: { type: 'object', additionalProperties: budgetLimits } },
+          additionalProperties: false,
+        },
       },
       additionalProperties: false,
     },

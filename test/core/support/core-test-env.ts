@@ -15,6 +15,8 @@ export interface CoreTestEnv {
   network: SimNetwork;
   storage: SimStorage;
   events: CoreEvent[];
+  /** Keys of every successful storage write, in order. */
+  writtenKeys: string[];
   /** Runs the kernel until idle. */
   run(): Promise<void>;
 }
@@ -27,6 +29,15 @@ export function createCoreTestEnv(seed = 1, storageOptions: SimStorageOptions = 
   const network = new SimNetwork(kernel, random.stream('network'), log, { latencyMs: { dist: 'fixed', value: 5 } });
   const storage = new SimStorage(kernel, storageOptions, random.stream('faults/storage'), log);
   const events: CoreEvent[] = [];
-  const env: Env = { clock, random, transport: network, storage, tracer: trace.getTracer('test'), observer: { record: (event) => events.push(event) } };
-  return { env, kernel, network, storage, events, run: async () => void (await kernel.run()) };
+  const writtenKeys: string[] = [];
+  const recordingStorage: Env['storage'] = {
+    read: (key, source) => storage.read(key, source),
+    write: async (key, value, expectedVersion) => {
+      const result = await storage.write(key, value, expectedVersion);
+      if (result.ok) writtenKeys.push(key);
+      return result;
+    },
+  };
+  const env: Env = { clock, random, transport: network, storage: recordingStorage, tracer: trace.getTracer('test'), observer: { record: (event) => events.push(event) } };
+  return { env, kernel, network, storage, events, writtenKeys, run: async () => void (await kernel.run()) };
 }
