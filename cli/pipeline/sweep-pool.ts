@@ -1,3 +1,6 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Scenario } from '../../scenarios/format/load-scenario.js';
 import { simulateSeedRows, type SeedRows, type SeedTask } from './sweep-seed.js';
@@ -69,7 +72,8 @@ function startWorker(scenario: Scenario): Worker {
   const workerData = { scenarioText: scenario.text, scenarioFile: scenario.file };
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('../workers/sweep-worker.js', import.meta.url), { workerData });
   const source = new URL('../workers/sweep-worker.ts', import.meta.url).href;
-  const api = import.meta.resolve('tsx/esm/api');
+  // Resolved through package.json (import.meta.resolve is missing under some test runners).
+  const api = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist', 'esm', 'api', 'index.mjs')).href;
   const entry = `const { register } = await import(${JSON.stringify(api)}); register(); await import(${JSON.stringify(source)});`;
   return new Worker(new URL(`data:text/javascript,${encodeURIComponent(entry)}`), { workerData });
 }

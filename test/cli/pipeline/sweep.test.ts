@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ChdbStore } from '../../../collector/store/chdb-store.js';
+import { loadScenarioFile } from '../../../scenarios/format/load-scenario.js';
+import { applyOverrides } from '../../../cli/scenario-overrides.js';
+import { runSweep } from '../../../cli/pipeline/sweep.js';
+import { defaultSweepId, formatSeeds, parseSeeds, parseShard, shardSeeds } from '../../../cli/pipeline/sweep-seeds.js';
+import type { SweepDocument } from '../../../cli/pipeline/sweep-document.js';
+import { renderSweepTerminal } from '../../../cli/pipeline/sweep-render.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'baton-sweep-'));
+const store = new ChdbStore(join(dir, 'chdb'));
+afterAll(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const swarmed = applyOverrides(loadScenarioFile('scenarios/research-pipeline.yaml'), ['swarm=default', 'workload.instances=6']);
+const seeds = parseSeeds('1..12');
+const withoutWall = (document: SweepDocument) => ({ ...document, wall: undefined });
+
+describe('seed lists and shards', () => {
+  it('parses ranges and lists, and shards partition the seeds', () => {
+    expect(parseSeeds('3..5,1,4')).toEqual([1, 3, 4, 5]);
+    expect(formatSeeds(parseSeeds('1..10,42,44..45'))).toBe('1..10,42,44..45');
+    expect(() => parseSeeds('5..1')).toThrow(/ends before it starts/);
+    expect(() => parseShard('3/2')).toThrow(/k\/n/);
+    const halves = [shardSeeds(seeds, parseShard('1/2')), shardSeeds(seeds, parseShard('2/2'))];
+    expect([...halves[0], ...halves[1]].sort((a, b) => a - b)).toEqual(seeds);
+    expect(defaultSweepId('x', seeds, '1')).toBe(defaultSweepId('x', [...seeds], '1'));
+  });
+});
+
+describe('runSweep', () => {
+  it('gives the same sweep.json (minus wall) for --jobs 1, --jobs 2 and two shards merged, and stores every run', async () => {
+    const base = { scenario: swarmed, scenarioRef: 'scenarios/research-pipeline.yaml', seeds, store };
+    const one = await runSweep({ ...base, jobs: 1, sweepId: 'same' });
+    const two = await runSweep({ ...base, jobs: 2, sweepId: 'same' });
+    const first = await runSweep({ ...base, jobs: 2, shard: { index: 1, count: 2 }, sweepId: 'same' });
+    expect(first.document.aggregate.seedsStored).toBe(12); // the same runs were stored by the sweeps above
+    const stored = await store.query<{ n: string }>(`SELECT uniqExact(run_id) AS n FROM baton.spans FINAL WHERE seed BETWEEN 1 AND 12`);
+    expect(Number(stored[0].n)).toBe(12);
+    const second = await runSweep({ ...base, jobs: 1, shard: { index: 2, count: 2 }, sweepId: 'same' });
+    expect(withoutWall(two.document)).toEqual(withoutWall(one.document));
+    expect(withoutWall(second.document)).toEqual(withoutWall(one.document));
+    expect(one.document.seeds.map((seed) => seed.seed)).toEqual(seeds);
+    expect(one.document.wall).toMatchObject({ jobs: 1, seedsRun: 12 });
+    expect(two.document.wall).toMatchObject({ jobs: 2 });
+    expect(first.document.wall).toMatchObject({ shard: '1/2', seedsRun: 6 });
+  }, 120_000);
+
+  it('exits 1 and lists failing seeds with replay commands when an invariant breaks', async () => {
+    const naive = applyOverrides(swarmed, ['policies.idempotencyKeys=false', 'policies.handoffProtocol=direct']);
+    const outcome = await runSweep({ scenario: naive, scenarioRef: 'naive.yaml', seeds: [1, 2, 3], jobs: 1, sweepId: 'naive', store });
+    expect(outcome.exitCode).toBe(1);
+    const failing = outcome.document.seeds.filter((seed) => seed.verdict === 'fail');
+    expect(failing.length).toBeGreaterThan(0);
+    expect(failing[0].replay).toMatch(/^baton replay naive\.yaml --seed \d+ --swarm default --around \d+$/);
+    expect(renderSweepTerminal(outcome.document)).toContain(failing[0].replay);
+    expect(outcome.document.aggregate.failingSeeds).toEqual(failing.map((seed) => seed.seed));
+  }, 60_000);
+
+  it('checks the scenario assertions on every seed', async () => {
+    const strict = applyOverrides(swarmed, ['assert=["handoffs.successRate >= 1.5"]']);
+    const outcome = await runSweep({ scenario: strict, scenarioRef: 's.yaml', seeds: [1, 2], jobs: 1, sweepId: 'strict', store });
+    expect(outcome.exitCode).toBe(1);
+    expect(outcome.document.seeds.every((seed) => seed.failedAssertions[0]?.expression === 'handoffs.successRate >= 1.5')).toBe(true);
+  }, 60_000);
+});
