@@ -7,6 +7,7 @@ import { migrateCommand } from './commands/migrate-command.js';
 import { pruneCommand } from './commands/prune-command.js';
 import { compareCommand } from './commands/compare-command.js';
 import { sweepCommand } from './commands/sweep-command.js';
+import { replayCommand } from './commands/replay-command.js';
 import { ScenarioError } from '../scenarios/format/scenario-error.js';
 import { AssertionSyntaxError } from '../reports/assertions.js';
 import { StoreError } from '../collector/store/span-store.js';
@@ -19,6 +20,7 @@ Usage: baton <command> [options]
 
 Commands:
   run <scenario>     simulate one seed, store spans, print the report
+  replay <scenario>  reproduce one seed exactly; event log around a violation; --shrink, --check-determinism
   sweep <scenario>   simulate many seeds in worker threads; failing seeds and how to replay them
   compare <scenario> run two variants on the same seeds; differences with bootstrap CIs
   report <run-id>    recompute a stored run's report (terminal, md, json, junit, html)
@@ -42,6 +44,7 @@ const COMMANDS: Record<string, Command> = {
   migrate: migrateCommand,
   prune: pruneCommand,
   sweep: sweepCommand,
+  replay: replayCommand,
   // sweep, replay (simulator) and collector (collector) register here.
 };
 
