@@ -51,7 +51,8 @@ describe('official OTLP exporters against the collector', () => {
       const result = await exportWith(exporter, spans);
       await exporter.shutdown();
       expect(result.code, String(result.error)).toBe(ExportResultCode.SUCCESS);
-      await waitFor(async () => (await spanCount(runId)) === 6, 20_000, `6 spans of ${runId}`);
+      // The drain writes spans, then events, then the runs row: wait for the segment to be gone.
+      await waitFor(async () => (await spanCount(runId)) === 6 && server.spool.bytes === 0, 20_000, `6 spans of ${runId}`);
       const rows = await store.query<Record<string, string | number>>(
         `SELECT span_id, name, kind, status_code, service_name, seed, agent_name, handoff_source, handoff_target, input_tokens, operation ` +
           `FROM baton.spans FINAL WHERE run_id = ${sqlString(runId)} ORDER BY name`,
