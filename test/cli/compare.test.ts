@@ -6,10 +6,10 @@ import { repoRoot } from '../support/cli.js';
 import { batonInProcess } from './support/in-process.js';
 
 // `baton compare` end to end on the simulator, with a small workload so that
-// 2 variants × 10 seeds stay fast.
+// 2 variants × 8 seeds stay fast.
 const work = mkdtempSync(join(tmpdir(), 'baton-compare-'));
 const scenario = join(work, 'small.yaml');
-writeFileSync(scenario, readFileSync(join(repoRoot, 'scenarios', 'research-pipeline.yaml'), 'utf8').replace('instances: 20', 'instances: 6'));
+writeFileSync(scenario, readFileSync(join(repoRoot, 'scenarios', 'research-pipeline.yaml'), 'utf8').replace('instances: 20', 'instances: 4'));
 const baton = (...args: string[]) => batonInProcess(work, [...args, '--data-dir', join(work, 'chdb')]);
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -25,16 +25,16 @@ const row = (comparison: { metrics: Row[] }, metric: string): Row => comparison.
 
 describe('baton compare', () => {
   it('variants that differ in nothing that matters: no metric is significant', async () => {
-    const result = await baton('compare', scenario, '--seeds', '1..10', '--common', 'network.lossRatio=0.05', '--set', 'workload.query=alpha', '--set', 'workload.query=beta', '--format', 'json');
+    const result = await baton('compare', scenario, '--seeds', '1..8', '--common', 'network.lossRatio=0.05', '--set', 'workload.query=alpha', '--set', 'workload.query=beta', '--format', 'json');
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const comparison = JSON.parse(result.stdout);
-    expect(comparison.seeds).toHaveLength(10);
+    expect(comparison.seeds).toHaveLength(8);
     for (const metric of comparison.metrics as Row[]) expect(metric.significant, metric.metric).toBe(false);
   });
 
   it('a real difference (network loss 0 vs 0.2) is significant, with the right sign', async () => {
-    const result = await baton('compare', scenario, '--seeds', '1..10', '--set', 'network.lossRatio=0', '--set', 'network.lossRatio=0.2', '--format', 'json', '--out', 'cmp');
+    const result = await baton('compare', scenario, '--seeds', '1..8', '--set', 'network.lossRatio=0', '--set', 'network.lossRatio=0.2', '--format', 'json', '--out', 'cmp');
     expect(result.code).toBe(0);
     const comparison = JSON.parse(result.stdout);
     const recovery = row(comparison, 'recovery.operations');

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Session } from 'chdb';
 import { repoRoot, runBaton } from '../support/cli.js';
+import { batonInProcess } from './support/in-process.js';
 
 const scenario = join(repoRoot, 'scenarios', 'research-pipeline.yaml');
 const work = mkdtempSync(join(tmpdir(), 'baton-cli-'));
@@ -12,6 +13,9 @@ const work = mkdtempSync(join(tmpdir(), 'baton-cli-'));
 function baton(...args: string[]) {
   return runBaton(work, args);
 }
+
+/** The same, inside the test process (fast; for the error paths). */
+const batonFast = (...args: string[]) => batonInProcess(work, args);
 
 const withoutWall = (path: string): string => {
   const document = JSON.parse(readFileSync(path, 'utf8'));
@@ -57,38 +61,38 @@ describe('baton run', () => {
     }
   });
 
-  it('exits 1 with the failing value when an assertion fails', () => {
-    const result = baton('run', scenario, '--seed', '42', '--out', 'assert', '--assert', 'handoffs.successRate >= 0.999');
+  it('exits 1 with the failing value when an assertion fails', async () => {
+    const result = await batonFast('run', scenario, '--seed', '42', '--out', 'assert', '--assert', 'handoffs.successRate >= 0.999');
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/assertion failed: handoffs\.successRate >= 0\.999 \(actual 0\.\d+\)/);
   });
 
-  it('exits 2 on an unknown metric and lists the valid ones', () => {
-    const result = baton('run', scenario, '--seed', '42', '--out', 'bad-metric', '--assert', 'handoffs.speed > 1');
+  it('exits 2 on an unknown metric and lists the valid ones', async () => {
+    const result = await batonFast('run', scenario, '--seed', '42', '--out', 'bad-metric', '--assert', 'handoffs.speed > 1');
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('unknown metric "handoffs.speed"');
     expect(result.stderr).toContain('handoffs.successRate');
   });
 
-  it('exits 2 on a bad scenario file, naming the path and line in the file', () => {
+  it('exits 2 on a bad scenario file, naming the path and line in the file', async () => {
     const bad = join(work, 'bad.yaml');
     writeFileSync(bad, readFileSync(scenario, 'utf8').replace('errorRatio: 0.02', 'errorRatio: 2'));
-    const result = baton('run', bad, '--seed', '1');
+    const result = await batonFast('run', bad, '--seed', '1');
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/bad\.yaml:\d+:\d+: agents\.researcher\.errorRatio: must be <= 1/);
   });
 
-  it('exits 2 on bad flags', () => {
-    expect(baton('run', scenario, '--seed', 'forty').code).toBe(2);
-    expect(baton('run', scenario, '--frobnicate').code).toBe(2);
-    expect(baton('run', scenario, '--format', 'pdf').code).toBe(2);
-    expect(baton('nonsense').code).toBe(2);
-    expect(baton('run', join(work, 'missing.yaml')).stderr).toMatch(/missing\.yaml.*cannot read file: ENOENT/);
+  it('exits 2 on bad flags', async () => {
+    expect((await batonFast('run', scenario, '--seed', 'forty')).code).toBe(2);
+    expect((await batonFast('run', scenario, '--frobnicate')).code).toBe(2);
+    expect((await batonFast('run', scenario, '--format', 'pdf')).code).toBe(2);
+    expect((await batonFast('nonsense')).code).toBe(2);
+    expect((await batonFast('run', join(work, 'missing.yaml'))).stderr).toMatch(/missing\.yaml.*cannot read file: ENOENT/);
   });
 
-  it('exits 3 when storage cannot be opened', () => {
+  it('exits 3 when storage cannot be opened', async () => {
     writeFileSync(join(work, 'not-a-dir'), 'x');
-    const result = baton('run', scenario, '--seed', '1', '--data-dir', join(work, 'not-a-dir', 'chdb'));
+    const result = await batonFast('run', scenario, '--seed', '1', '--data-dir', join(work, 'not-a-dir', 'chdb'));
     expect(result.code).toBe(3);
     expect(result.stderr).toContain('BATON_ERR_STORE_OPEN');
   });
