@@ -25,3 +25,22 @@ export function createCheckers(options: SimulationOptions): Checker[] {
     new LivenessChecker(options.phases?.livenessMsMax),
   ];
 }
+
+/**
+ * Every name a violation's `checker` can carry: the checkers above plus the
+ * harness's own `limits` (a run hit its event or time limit) and `crash` (the
+ * run threw). Reports list them so each gets a row even with no violation.
+ */
+export const CHECKER_NAMES = [
+  'dag-order',
+  'no-lost-handoff',
+  'exactly-once-effects',
+  'no-double-assignment',
+  'no-stale-read-acted-on',
+  'integrity',
+  'budgets',
+  'context-window',
+  'liveness',
+  'limits',
+  'crash',
+] as const;

@@ -121,3 +121,11 @@ describe('checkers on broken and correct event streams', () => {
     ).toEqual([]);
   });
 });
+
+describe('checker names', () => {
+  it('CHECKER_NAMES lists every checker of a run', async () => {
+    const { createCheckers, CHECKER_NAMES } = await import('../../../simulator/checkers/checker-set.js');
+    const { tinyWorld } = await import('../support/tiny-world.js');
+    for (const checker of createCheckers(tinyWorld())) expect(CHECKER_NAMES).toContain(checker.name);
+  });
+});
