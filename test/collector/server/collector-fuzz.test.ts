@@ -88,7 +88,7 @@ const anyValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
 describe('fuzz: malformed OTLP/JSON bodies', () => {
   it('random text is answered with a 4xx, never a 5xx', async () => {
     await fc.assert(fc.asyncProperty(fc.string({ maxLength: 300 }), async (text) => void (await send(text))), { numRuns: RUNS, seed: 1 });
-  });
+  }, 180_000);
 
   it('a random JSON value planted anywhere in a valid request is answered 200 or 400', async () => {
     await fc.assert(
@@ -98,7 +98,7 @@ describe('fuzz: malformed OTLP/JSON bodies', () => {
       }),
       { numRuns: RUNS, seed: 2 },
     );
-  });
+  }, 180_000);
 
   it('random attributes are answered 200 or 400', async () => {
     await fc.assert(
@@ -108,7 +108,7 @@ describe('fuzz: malformed OTLP/JSON bodies', () => {
       }),
       { numRuns: RUNS, seed: 3 },
     );
-  });
+  }, 180_000);
 
   it('truncated, deeply nested and binary bodies, JSON or protobuf, concurrently', async () => {
     const valid = JSON.stringify(jsonRequest(5));
@@ -129,7 +129,7 @@ describe('fuzz: malformed OTLP/JSON bodies', () => {
       ),
       { numRuns: 300, seed: 4 },
     );
-  });
+  }, 180_000);
 
   it('afterwards the server is up and still stores a good request', async () => {
     expect((await fetch(`${url}/healthz`)).status).toBe(200);

@@ -113,7 +113,7 @@ describe('POST /v1/traces refusals', () => {
     const slow = httpRequest({ hostname, port, path: '/v1/traces', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': 8_000, authorization: 'Bearer test-token' } });
     slow.on('error', () => undefined);
     slow.flushHeaders();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitFor(async () => /^baton_collector_inflight_bytes 8000$/m.test(await (await fetch(`${url}/metrics`)).text()), 5_000, 'the slow request in flight');
     const body = JSON.stringify(jsonRequest(40));
     expect(body.length).toBeGreaterThan(2_000);
     const response = await post(url, body);
