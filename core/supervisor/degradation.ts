@@ -1,4 +1,7 @@
+import type { Span } from '@opentelemetry/api';
 import type { WorkflowStatus } from '../env/observer.js';
+import type { CheckpointStore } from '../handoff/checkpoint-store.js';
+import type { WorkflowState } from './workflow-state.js';
 
 /** A failed agent of a degraded workflow and what its failure costs (seed 002). */
 export interface FailedAgent {
@@ -42,4 +45,45 @@ export function degradedResult(
     confidence,
     recommendations: failed.map((task) => `retry ${task.taskId} (${task.reason}) or review it manually`),
   };
+}
+
+/** The terminal outcome of a workflow, with its degradation summary. */
+export function workflowOutcome(workflowId: string, status: WorkflowStatus, state: WorkflowState, agents: ReadonlyMap<string, string>) {
+  const completed: { taskId: string; agent: string }[] = [];
+  const failed: { taskId: string; agent?: string; reason: string }[] = [];
+  for (const [taskId, task] of state.tasks) {
+    if (task.status === 'completed') completed.push({ taskId, agent: task.agent });
+    if (task.status === 'failed') failed.push({ taskId, agent: agents.get(taskId), reason: task.reason });
+  }
+  return {
+    workflowId,
+    status,
+    completedTasks: completed.map((task) => task.taskId),
+    failedTasks: failed.map(({ taskId, reason }) => ({ taskId, reason })),
+    result: degradedResult(status, completed, failed),
+  };
+}
+
+/**
+ * Checkpoints (seed 003 `phase_{name}_complete`) every phase from `done` on
+ * whose tasks are all terminal, in order; returns the new count of phases checkpointed.
+ */
+export function checkpointFinishedPhases(
+  checkpoints: CheckpointStore,
+  workflowId: string,
+  batches: readonly string[][],
+  done: number,
+  state: WorkflowState,
+  span: Span,
+): number {
+  let index = done;
+  while (index < batches.length) {
+    const phase = batches[index]!;
+    const states = phase.map((taskId) => state.tasks.get(taskId)!);
+    if (!states.every((task) => task.status === 'completed' || task.status === 'failed')) break;
+    const snapshot = { phase: index, tasks: Object.fromEntries(phase.map((taskId, i) => [taskId, states[i]!.status])) };
+    void checkpoints.save(`checkpoints/${workflowId}/phase-${index}`, snapshot, span, `phase_${index}_complete`);
+    index++;
+  }
+  return index;
 }

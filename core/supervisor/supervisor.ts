@@ -13,11 +13,14 @@ import { SpanClock } from '../telemetry/virtual-spans.js';
 import { planBatches, successorsOf } from '../workflow/dag.js';
 import type { WorkflowSpec } from '../workflow/types.js';
 import { CoreError } from '../errors/core-errors.js';
-import { degradedResult, type DegradedResult } from './degradation.js';
+import { checkpointFinishedPhases, degradedResult, workflowOutcome, type DegradedResult } from './degradation.js';
 import { MSG, type TaskAssign, type TaskResult } from './protocol.js';
 import { StaticRouter, type TaskRouter } from './task-router.js';
 import { DEFAULT_FOLLOW_POLL_MS, DEFAULT_TASK_ATTEMPTS_MAX, DEFAULT_TASK_TIMEOUT_MS, FOLLOW_POLLS_MAX, type SupervisorPolicy } from './supervisor-policy.js';
 import { inspectTimedOutTask } from './timeout-recovery.js';
+import { decideRecovery, removeTaskEffect } from './failure-recovery.js';
+import { Saga } from '../resilience/saga.js';
+import { SharedMemory } from '../memory/shared-memory.js';
 import { handoffRoutes } from './handoff-routes.js';
 import { WorkflowBudget } from './workflow-budget.js';
 import type { BudgetLedger } from '../resilience/budget-ledger.js';
@@ -77,6 +80,7 @@ export class Supervisor {
   private readonly router: TaskRouter;
   private readonly active = new Map<string, ActiveWorkflow>();
   private readonly agentBudgets = new Map<string, BudgetLedger>();
+  private readonly memory: SharedMemory;
 
   constructor(
     private readonly env: Env,
@@ -90,6 +94,7 @@ export class Supervisor {
     this.tasks = new TaskStore(env.storage);
     this.checkpoints = new CheckpointStore(env, this.spans);
     this.router = options.router ?? new StaticRouter();
+    this.memory = new SharedMemory(env, this.design.readConsistency);
     env.transport.listen(this.node, (message) => this.onMessage(message));
   }
 
@@ -147,7 +152,9 @@ export class Supervisor {
     // A superseded attempt whose handoffs did not all get through: the newer attempt redoes them.
     const newer = 'attempt' in state && state.attempt > result.attempt;
     if (newer && result.handoffs.some((handoff) => handoff.outcome !== 'accepted')) return;
-    this.router.observe(result.agent, result.status === 'completed', this.env.clock.nowUs());
+    const sinceUs = state.status === 'assigned' && state.attempt === result.attempt ? state.sinceUs : undefined;
+    const latencyMs = sinceUs === undefined ? undefined : (this.env.clock.nowUs() - sinceUs) / 1000;
+    this.router.observe(result.agent, result.status === 'completed', this.env.clock.nowUs(), latencyMs);
     workflow.budget.settle(result.taskId, result.attempt, result.usage.inputTokens + result.usage.outputTokens);
     if (result.status === 'completed') {
       const acceptedBy = new Map(result.handoffs.filter((h) => h.outcome === 'accepted').map((h) => [h.targetTaskId, h.acceptedBy ?? '']));
@@ -203,35 +210,16 @@ export class Supervisor {
     const status = workflow.state.status();
     if (status === 'running') return;
     this.active.delete(workflow.instance.workflowId);
-    const completed: { taskId: string; agent: string }[] = [];
-    const failed: { taskId: string; agent?: string; reason: string }[] = [];
-    for (const [taskId, state] of workflow.state.tasks) {
-      if (state.status === 'completed') completed.push({ taskId, agent: state.agent });
-      if (state.status === 'failed') failed.push({ taskId, agent: workflow.agents.get(taskId), reason: state.reason });
-    }
-    const result = degradedResult(status, completed, failed);
+    const outcome = workflowOutcome(workflow.instance.workflowId, status, workflow.state, workflow.agents);
     this.env.observer.record({ type: 'workflow.finished', workflowId: workflow.instance.workflowId, status });
-    this.spans.end(workflow.span, { [ATTR.outcome]: status, 'baton.workflow.confidence': result.confidence }, status === 'completed' ? undefined : status);
-    workflow.finish({
-      workflowId: workflow.instance.workflowId,
-      status,
-      completedTasks: completed.map((task) => task.taskId),
-      failedTasks: failed.map(({ taskId, reason }) => ({ taskId, reason })),
-      result,
-    });
+    this.spans.end(workflow.span, { [ATTR.outcome]: status, 'baton.workflow.confidence': outcome.result.confidence }, status === 'completed' ? undefined : status);
+    workflow.finish(outcome);
   }
 
   /** Checkpoints each phase (topological batch) once all its tasks are terminal. */
   private checkpointPhases(workflow: ActiveWorkflow): void {
     if (this.policy.checkpointPhases === false) return;
-    while (workflow.phasesCheckpointed < workflow.batches.length) {
-      const phase = workflow.batches[workflow.phasesCheckpointed]!;
-      const states = phase.map((taskId) => workflow.state.tasks.get(taskId)!);
-      if (!states.every((task) => task.status === 'completed' || task.status === 'failed')) return;
-      const index = workflow.phasesCheckpointed++;
-      const snapshot = { phase: index, tasks: Object.fromEntries(phase.map((taskId, i) => [taskId, states[i]!.status])) };
-      void this.checkpoints.save(`checkpoints/${workflow.instance.workflowId}/phase-${index}`, snapshot, workflow.span, `phase_${index}_complete`);
-    }
+    workflow.phasesCheckpointed = checkpointFinishedPhases(this.checkpoints, workflow.instance.workflowId, workflow.batches, workflow.phasesCheckpointed, workflow.state, workflow.span);
   }
 
   /** Claims (with locking) and sends attempt `attempt` of a task; a lost claim turns into following. */
@@ -250,7 +238,7 @@ export class Supervisor {
     const tasksLeft = [...workflow.state.tasks.values()].filter((task) => task.status === 'waiting' || task.status === 'claiming').length;
     const grant = workflow.budget.reserve(taskId, attempt, agent, tasksLeft);
     if (!grant.ok) return this.halt(workflow, taskId, attempt, agent);
-    workflow.state.tasks.set(taskId, { status: 'assigned', attempt, agent });
+    workflow.state.tasks.set(taskId, { status: 'assigned', attempt, agent, sinceUs: this.env.clock.nowUs() });
     const parent = workflow.span.spanContext();
     const assignment: TaskAssign = {
       workflowId,
@@ -345,26 +333,46 @@ export class Supervisor {
   private async attemptFailed(workflow: ActiveWorkflow, taskId: string, attempt: number, agent: string, reason: string): Promise<void> {
     const state = workflow.state.tasks.get(taskId);
     if (!state || state.status !== 'assigned' || state.attempt !== attempt) return;
-    this.env.observer.record({ type: 'task.failed', workflowId: workflow.instance.workflowId, taskId, agent, attempt, reason });
+    const workflowId = workflow.instance.workflowId;
+    this.env.observer.record({ type: 'task.failed', workflowId, taskId, agent, attempt, reason });
     this.router.observe(agent, false, this.env.clock.nowUs());
-    const attemptsMax = this.policy.taskAttemptsMax ?? DEFAULT_TASK_ATTEMPTS_MAX;
-    if (attempt >= attemptsMax) {
+    const spec = workflow.state.spec(taskId);
+    const capable = this.agents.filter((candidate) => candidate.capabilities.includes(spec.capability ?? taskId));
+    const hasFallback = spec.dependsOn.length === 0 && capable.length > 1;
+    const decision = decideRecovery(reason, attempt, this.policy.taskAttemptsMax ?? DEFAULT_TASK_ATTEMPTS_MAX, hasFallback);
+    this.spans.event(workflow.span, 'baton.recovery', { [ATTR.taskId]: taskId, 'baton.error.class': decision.errorClass, 'baton.recovery.strategy': decision.strategy });
+    if (decision.strategy === 'abort') return this.abort(workflow, reason);
+    if (decision.strategy === 'escalate') {
       const terminalReason = `${reason} after ${attempt} attempts`;
       workflow.state.tasks.set(taskId, { status: 'failed', reason: terminalReason });
-      if (this.design.assignmentLocking) {
-        void this.tasks.finish(workflow.instance.workflowId, taskId, this.node, { status: 'failed', attempt, owner: this.node, agent, reason: terminalReason });
-      }
+      if (this.design.assignmentLocking) void this.tasks.finish(workflowId, taskId, this.node, { status: 'failed', attempt, owner: this.node, agent, reason: terminalReason });
       this.advance(workflow);
       return;
     }
     workflow.state.tasks.set(taskId, { status: 'backing-off', attempt });
     const span = this.spans.start(SPAN.backoff, workflow.span, { [ATTR.coordinationKind]: 'retry', [ATTR.taskId]: taskId, [ATTR.attempt]: attempt });
+    if (decision.strategy === 'compensate') await removeTaskEffect(this.memory, workflowId, taskId);
     await this.env.clock.sleepMs(backoffDelayMs(this.policy.backoff ?? {}, attempt, this.env.random.stream(`backoff/${this.node}`)));
     this.spans.end(span);
     const current = workflow.state.tasks.get(taskId);
-    if (current?.status !== 'backing-off' || !this.active.has(workflow.instance.workflowId)) return;
+    if (current?.status !== 'backing-off' || !this.active.has(workflowId)) return;
     workflow.state.tasks.set(taskId, { status: 'claiming', attempt: attempt + 1 });
     await this.assign(workflow, taskId, attempt + 1);
+  }
+
+  /** A critical error: compensate completed tasks in reverse order (saga), fail the rest, end the workflow. */
+  private async abort(workflow: ActiveWorkflow, reason: string): Promise<void> {
+    const saga = new Saga();
+    for (const [taskId, state] of workflow.state.tasks) {
+      if (state.status === 'completed') saga.register({ id: taskId, undo: () => removeTaskEffect(this.memory, workflow.instance.workflowId, taskId) });
+    }
+    for (const [taskId, state] of workflow.state.tasks) {
+      if (state.status !== 'completed' && state.status !== 'failed') workflow.state.tasks.set(taskId, { status: 'failed', reason: `aborted: ${reason}` });
+      this.cancelTimer(workflow, taskId);
+    }
+    const outcomes = await saga.compensate();
+    this.spans.event(workflow.span, 'baton.saga.compensated', { 'baton.saga.steps': outcomes.map((o) => o.id).join(',') });
+    this.advance(workflow);
   }
 
   /** A budget would be exceeded: nothing more is assigned; tasks not running fail (seed 002 `halt_workflow`). */

@@ -6,7 +6,7 @@ export type TaskState =
   | { status: 'waiting' }
   | { status: 'claiming'; attempt: number }
   | { status: 'following'; owner: string }
-  | { status: 'assigned'; attempt: number; agent: string }
+  | { status: 'assigned'; attempt: number; agent: string; sinceUs?: number }
   | { status: 'backing-off'; attempt: number }
   | { status: 'completed'; attempt: number; agent: string; effectVersion?: number }
   | { status: 'failed'; reason: string };

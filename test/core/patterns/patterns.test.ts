@@ -71,7 +71,7 @@ describe('blackboard', () => {
     void (async () => {
       outcome = await board.run({
         a: async (_board, round) => (round <= 2 ? { [`a${round}`]: { text: 'A', confidence: 0.8 } } : {}),
-        b: async (current) => (current['a1'] && !current['b1'] ? { b1: { text: 'B builds on A', confidence: 0.7 } } : {}),
+        b: async (current): Promise<Record<string, { text: string; confidence: number }>> => (current['a1'] && !current['b1'] ? { b1: { text: 'B builds on A', confidence: 0.7 } } : {}),
       });
     })();
     await run();

@@ -65,3 +65,16 @@ describe('budget ledger', () => {
     expect(ledger.remaining('costUsd')).toBe(Number.POSITIVE_INFINITY);
   });
 });
+
+describe('recovery decisions of the supervisor', async () => {
+  const { decideRecovery } = await import('../../../core/supervisor/failure-recovery.js');
+  it('maps classes to strategies with the attempt limit on top', () => {
+    expect(decideRecovery('task_timeout', 1, 3, false).strategy).toBe('retry');
+    expect(decideRecovery('agent_error', 1, 3, false).strategy).toBe('retry');
+    expect(decideRecovery('task_timeout', 3, 3, false).strategy).toBe('escalate');
+    expect(decideRecovery('rate limit', 1, 3, true).strategy).toBe('fallback');
+    expect(decideRecovery('budget_exceeded', 1, 3, false).strategy).toBe('escalate');
+    expect(decideRecovery('validation failed', 1, 3, false).strategy).toBe('compensate');
+    expect(decideRecovery('permission denied', 1, 3, false).strategy).toBe('abort');
+  });
+});

@@ -9,11 +9,11 @@ import type { TaskSpec } from '../../../core/workflow/types.js';
 import { createCoreTestEnv, type CoreTestEnv } from '../support/core-test-env.js';
 
 /** Works for `latencyMs`, then succeeds (or fails when `fails`), using `tokens` output tokens. */
-function behaviour(t: CoreTestEnv, latencyMs = 100, fails = false, tokens = 500): AgentBehaviour {
+function behaviour(t: CoreTestEnv, latencyMs = 100, fails = false, tokens = 500, error = 'agent_error'): AgentBehaviour {
   return {
     async perform(request: WorkRequest): Promise<WorkResult> {
       await t.env.clock.sleepMs(latencyMs);
-      if (fails) return { ok: false, error: 'agent_error', inputTokens: 100, outputTokens: 0 };
+      if (fails) return { ok: false, error, inputTokens: 100, outputTokens: 0 };
       return { ok: true, summary: `${request.taskId} done`, findings: [`${request.taskId}: f`], decisions: [], inputTokens: 100, outputTokens: tokens };
     },
   };
@@ -25,14 +25,14 @@ interface Run {
   t: CoreTestEnv;
 }
 
-async function run(tasks: TaskSpec[], options: { design?: DesignPolicies; policy?: SupervisorPolicy; supervisors?: number; failing?: string[]; maxConcurrent?: number } = {}): Promise<Run> {
+async function run(tasks: TaskSpec[], options: { design?: DesignPolicies; policy?: SupervisorPolicy; supervisors?: number; failing?: string[]; maxConcurrent?: number; error?: string } = {}): Promise<Run> {
   const t = createCoreTestEnv();
   const names = [...new Set(tasks.map((task) => task.agent))];
   const agents: AgentSpec[] = names.map((name) => ({ name, capabilities: tasks.filter((task) => task.agent === name).map((task) => task.capability ?? task.id), maxConcurrent: options.maxConcurrent ?? 4 }));
   const supervisors = Array.from({ length: options.supervisors ?? 1 }, (_, i) =>
     new Supervisor(t.env, agents, { taskTimeoutMs: 5_000, taskAttemptsMax: 2, ...options.policy }, { node: i === 0 ? 'supervisor' : `supervisor-${i + 1}`, design: options.design }),
   );
-  for (const agent of agents) new AgentRuntime(t.env, agent, behaviour(t, 100, options.failing?.includes(agent.name)), { handoff: { ackTimeoutMs: 200 }, design: options.design });
+  for (const agent of agents) new AgentRuntime(t.env, agent, behaviour(t, 100, options.failing?.includes(agent.name), 500, options.error), { handoff: { ackTimeoutMs: 200 }, design: options.design });
   const outcomes: (WorkflowOutcome | undefined)[] = supervisors.map(() => undefined);
   supervisors.forEach((supervisor, i) => void supervisor.runWorkflow({ workflowId: 'wf-1', spec: { name: 'w', tasks }, query: 'q' }).then((outcome) => (outcomes[i] = outcome)));
   await t.run();
@@ -120,4 +120,18 @@ describe('supervisor', () => {
     for (const charge of of(events, 'budget.charged')) expect(charge.total).toBeLessThanOrEqual(charge.limit);
     expect(outcomes[0]?.failedTasks.some((task) => task.reason === 'budget_exceeded')).toBe(true);
   });
+
+  it('a critical error aborts the workflow and compensates completed tasks (saga)', async () => {
+    const { outcomes, events } = await run(chain, { failing: ['y'], error: 'permission denied' });
+    expect(outcomes[0]?.status).toBe('partial');
+    expect(outcomes[0]?.failedTasks.map((task) => task.reason)).toEqual(['aborted: permission denied', 'aborted: permission denied']);
+    expect(of(events, 'task.failed')).toHaveLength(1);
+  });
+
+  it('transient errors are retried until the attempts run out, then escalated', async () => {
+    const { outcomes, events } = await run(chain, { failing: ['y'], error: 'upstream timeout' });
+    expect(of(events, 'task.failed').map((e) => e.attempt)).toEqual([1, 2]);
+    expect(outcomes[0]?.failedTasks.find((task) => task.taskId === 'b')?.reason).toBe('upstream timeout after 2 attempts');
+  });
 });
+
