@@ -164,7 +164,7 @@ export function workflowTimeline(charts: ChartData): string {
   if (!timeline || timeline.spans.length === 0) return empty('timeline', title, 'no workflow spans');
   const rowH = 16;
   const left = 210;
-  const top = 36;
+  const top = 60;
   const spans = timeline.spans;
   const height = top + spans.length * rowH + 30;
   const minMs = Math.min(0, ...timeline.faults.map((fault) => fault.atMs));
@@ -182,11 +182,13 @@ export function workflowTimeline(charts: ChartData): string {
         `<title>${xml(`${span.name}: ${fmt(span.startMs)}–${fmt(span.endMs)} ms${span.failed ? ` (${span.errorType || 'error'})` : ''}`)}</title></rect>`,
     );
   });
-  for (const fault of timeline.faults) {
+  timeline.faults.forEach((fault, index) => {
     const fx = x(fault.atMs).toFixed(2);
-    parts.push(`<line class="fault" x1="${fx}" y1="${top - 8}" x2="${fx}" y2="${top + spans.length * rowH}"><title>${xml(`${fault.kind} ${fault.target} at ${fmt(fault.atMs)} ms`)}</title></line>`);
-    parts.push(`<text class="fault-label" x="${fx}" y="${top - 12}" text-anchor="middle">${xml(fault.kind)}</text>`);
-  }
+    // Labels of faults close in time would overlap: alternate three heights.
+    const labelY = top - 10 - (index % 3) * 11;
+    parts.push(`<line class="fault" x1="${fx}" y1="${labelY + 2}" x2="${fx}" y2="${top + spans.length * rowH}"><title>${xml(`${fault.kind} ${fault.target} at ${fmt(fault.atMs)} ms`)}</title></line>`);
+    parts.push(`<text class="fault-label" x="${fx}" y="${labelY}" text-anchor="start">${xml(` ${fault.kind} ${fault.target}`)}</text>`);
+  });
   parts.push(`<text class="muted" x="8" y="16">${xml(`${timeline.workflowId} (trace ${timeline.traceId.slice(0, 12)}…), ${fmt(timeline.durationMs)} ms; red = failed span, dashed = injected fault`)}</text>`);
   parts.push(`<text class="tick" x="${left}" y="${height - 8}">${fmt(minMs)} ms</text><text class="tick" x="${left + plotW}" y="${height - 8}" text-anchor="end">${fmt(maxMs)} ms</text>`);
   return frame('timeline', title, parts.join(''), height, WIDTH + 200);
