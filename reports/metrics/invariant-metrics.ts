@@ -4,9 +4,22 @@ import { num, type RunScope } from '../sql.js';
 /**
  * The invariant checkers every simulated run has. The run stores only the
  * violations, so a checker that passed is known from this list (kept equal to
- * simulator/checkers by a test) plus any checker that reported a violation.
+ * simulator/checkers/checker-set.ts CHECKER_NAMES by a test; reports do not
+ * import the simulator) plus any checker that reported a violation.
  */
-export const INVARIANT_CHECKERS = ['dag-order', 'no-lost-handoff', 'liveness', 'limits'] as const;
+export const INVARIANT_CHECKERS = [
+  'dag-order',
+  'no-lost-handoff',
+  'exactly-once-effects',
+  'no-double-assignment',
+  'no-stale-read-acted-on',
+  'integrity',
+  'budgets',
+  'context-window',
+  'liveness',
+  'limits',
+  'crash',
+] as const;
 
 /** A broken invariant as reports show it. */
 export interface ReportedViolation {

@@ -6,6 +6,8 @@ import { ChdbStore } from '../../collector/store/chdb-store.js';
 import { computeRunReport, RunNotFoundError, type RunReport } from '../../reports/run-report.js';
 import { buildFixture, storeFixture, type SpanFixture } from './support/span-fixture.js';
 import { expectedReport } from './support/expected-report.js';
+import { INVARIANT_CHECKERS } from '../../reports/metrics/invariant-metrics.js';
+import { CHECKER_NAMES } from '../../simulator/checkers/checker-set.js';
 
 // Metric SQL against span sets whose answers are computed in plain JS. Two runs
 // share the store so that every query must keep to its own run.
@@ -61,6 +63,10 @@ describe('invariants', () => {
     expect(invariants.violations[0].replayCommand).toBe('npx baton replay scenarios/fixture.yaml --seed 1');
     expect(invariants.checkers).toContainEqual({ checker: 'no-lost-handoff', violations: 1 });
     expect(invariants.checkers).toContainEqual({ checker: 'liveness', violations: 0 });
+  });
+
+  it('knows every checker the simulator runs (so each gets a JUnit test case)', () => {
+    expect([...INVARIANT_CHECKERS]).toEqual([...CHECKER_NAMES]);
   });
 
   it('refuses an unknown run id', async () => {
