@@ -1,5 +1,4 @@
 import type { Tracer } from '@opentelemetry/api';
-import fc from 'fast-check';
 import type { Violation } from '../checkers/violation.js';
 import { safetyPhaseMs } from '../faults/run-plan.js';
 import type { ScriptedFault } from '../faults/scripted-faults.js';
@@ -77,6 +76,8 @@ export async function shrinkFaultPlan(request: ShrinkRequest): Promise<ShrinkRes
     return violation !== undefined;
   };
   if (original.length > 0) {
+    // Loaded on demand: only shrinking needs fast-check, the rest of baton runs without it.
+    const { default: fc } = await import('fast-check');
     const picks = fc.array(fc.record({ index: fc.nat({ max: original.length - 1 }), scale: fc.integer({ min: 1, max: SCALE_FULL }) }), {
       maxLength: original.length,
     });

@@ -66,8 +66,14 @@ describe('fault kinds', async () => {
 
   it('agent slowdown makes the agent span last slowdownFactor times as long', async () => {
     const on = await runTiny(tinyWorld({ faults: [{ kind: 'agent-slowdown', atMs: 0, forMs: 10_000, targets: ['researcher'], slowdownFactor: 3 }] }));
-    const researchSpan = on.spans.find((span) => span.name === 'invoke_agent researcher')!;
-    const ms = (researchSpan.endTime[0] - researchSpan.startTime[0]) * 1000 + (researchSpan.endTime[1] - researchSpan.startTime[1]) / 1e6;
-    expect(ms).toBe(300);
+    const agentMs = (run: TinyRun) => {
+      const span = run.spans.find((candidate) => candidate.name === 'invoke_agent researcher')!;
+      return (span.endTime[0] - span.startTime[0]) * 1000 + (span.endTime[1] - span.startTime[1]) / 1e6;
+    };
+    // The work takes 100 ms; core may add a few ms of its own (storage) around it.
+    expect(agentMs(off)).toBeGreaterThanOrEqual(100);
+    expect(agentMs(off)).toBeLessThan(110);
+    expect(agentMs(on)).toBeGreaterThanOrEqual(300);
+    expect(agentMs(on)).toBeLessThan(310);
   });
 });
