@@ -195,9 +195,16 @@ function clickhouseClientInsert(sql: string, file: string): void {
   }
 }
 
+/** Every span through a SpanSink with its default options, honouring its backpressure. */
 async function writeThroughSink(store: SpanStore, runs: readonly RunSpans[]): Promise<number> {
   const sink = new SpanSink(store);
-  for (const run of runs) for (const record of run.records) sink.add(record, run.columns);
+  for (const run of runs) {
+    for (const record of run.records) {
+      // add() returns a promise once the sink holds too many rows (issue 5); older sinks return nothing.
+      const room = sink.add(record, run.columns) as void | Promise<void>;
+      if (room !== undefined) await room;
+    }
+  }
   await sink.flush();
   return sink.spansWritten;
 }
