@@ -80,7 +80,7 @@ export function reportError(error: unknown): number {
     process.stderr.write(`baton: ${message}\n`);
     return EXIT.badInput;
   }
-  if (code === 'BATON_ERR_CONFIG_CLICKHOUSE_URL') {
+  if (code === 'BATON_ERR_CONFIG_CLICKHOUSE_URL' || code === 'BATON_ERR_SWEEP_NOT_FOUND') {
     process.stderr.write(`baton: ${message}\n`);
     return EXIT.badInput;
   }

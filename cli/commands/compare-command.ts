@@ -7,6 +7,7 @@ import { metricProblem, readMetric } from '../../reports/assertions.js';
 import { compareReports, DEFAULT_COMPARE_METRICS, renderComparisonMarkdown, renderComparisonText, type Comparison } from '../../reports/compare/compare-report.js';
 import { DEFAULT_RESAMPLES } from '../../reports/compare/paired-bootstrap.js';
 import type { RunReport } from '../../reports/run-report.js';
+import { sweepReports } from '../../reports/compare/sweep-reports.js';
 import type { SpanStore } from '../../collector/store/span-store.js';
 import { runScenario } from '../pipeline/run-scenario.js';
 import { applyOverrides, SET_HELP } from '../scenario-overrides.js';
@@ -15,6 +16,7 @@ import { openStore, STORE_HELP, STORE_OPTIONS } from '../store-option.js';
 
 export const COMPARE_HELP = `Usage: baton compare <scenario.yaml> --set PATH=A --set PATH=B [options]
        baton compare <a.yaml> <b.yaml> [options]
+       baton compare --sweeps <sweep-id-a> <sweep-id-b> [options]
 
 Runs two variants of a design on the same seeds (common random numbers: the
 simulator's named streams make seed i draw the same network, faults and agent
@@ -23,10 +25,12 @@ confidence interval, and whether the difference is significant (the interval
 excludes 0).
 
 With one scenario, each --set is one variant (A is the first); with two
-scenario files, A and B are the files.
+scenario files, A and B are the files; with --sweeps, A and B are two sweeps
+already stored ("baton sweep --sweep-id"), paired by seed, nothing is run.
 
 Options:
   --seeds RANGE      seeds to run, "1..500" or "1,2,3" (default 1..20)
+  --sweeps           the two arguments are stored sweep ids
 ${SET_HELP}  --common PATH=V    an override applied to both variants (repeatable), e.g.
                      policies.router.strategy=scored
   --metric NAME      metric to compare (repeatable; default: success rate, latency
@@ -42,6 +46,7 @@ Examples:
   baton compare scenarios/customer-support-triage.yaml --seeds 1..500 --common policies.router.strategy=scored \
     --set policies.router.weights=a.yaml --set policies.router.weights=b.yaml
   baton compare design-a.yaml design-b.yaml --seeds 1..100 --format md >> "$GITHUB_STEP_SUMMARY"
+  baton compare --sweeps nightly-41 nightly-42 --clickhouse http://ci:secret@clickhouse:8123/baton
 `;
 
 /** Parses `1..500` or `1,2,3` into seeds. */
@@ -100,14 +105,43 @@ export async function compareVariants(options: {
   resamples?: number;
 }): Promise<Comparison> {
   const metrics = options.metrics ?? DEFAULT_COMPARE_METRICS;
-  for (const metric of metrics) {
-    const problem = metricProblem(metric);
-    if (problem) throw new UsageError(`--metric: ${problem}`);
-  }
+  checkMetrics(metrics);
   const id = createHash('sha256').update(`${options.a.scenario.text}\n--\n${options.b.scenario.text}`).digest('hex').slice(0, 12);
   const reportsA = await runVariant(options.store, options.a, options.seeds, `compare-${id}-a`);
   const reportsB = await runVariant(options.store, options.b, options.seeds, `compare-${id}-b`);
   return compareReports({ a: options.a.label, b: options.b.label, seeds: options.seeds, reportsA, reportsB, metrics, value: readMetric, resamples: options.resamples });
+}
+
+function checkMetrics(metrics: readonly string[]): void {
+  for (const metric of metrics) {
+    const problem = metricProblem(metric);
+    if (problem) throw new UsageError(`--metric: ${problem}`);
+  }
+}
+
+/** Compares two stored sweeps, paired by the seeds they share; runs nothing. */
+export async function compareSweeps(options: {
+  store: SpanStore;
+  a: string;
+  b: string;
+  metrics?: readonly string[];
+  resamples?: number;
+}): Promise<Comparison> {
+  const metrics = options.metrics ?? DEFAULT_COMPARE_METRICS;
+  checkMetrics(metrics);
+  const [reportsA, reportsB] = [await sweepReports(options.store, options.a), await sweepReports(options.store, options.b)];
+  const seeds = [...reportsA.keys()].filter((seed) => reportsB.has(seed)).sort((x, y) => x - y);
+  if (seeds.length === 0) throw new UsageError(`sweeps "${options.a}" and "${options.b}" share no seed`);
+  return compareReports({
+    a: `sweep ${options.a}`,
+    b: `sweep ${options.b}`,
+    seeds,
+    reportsA: seeds.map((seed) => reportsA.get(seed)!),
+    reportsB: seeds.map((seed) => reportsB.get(seed)!),
+    metrics,
+    value: readMetric,
+    resamples: options.resamples,
+  });
 }
 
 /** `baton compare`. */
@@ -120,6 +154,7 @@ export async function compareCommand(argv: string[], out: NodeJS.WriteStream): P
       seeds: { type: 'string' },
       set: { type: 'string', multiple: true },
       common: { type: 'string', multiple: true },
+      sweeps: { type: 'boolean' },
       metric: { type: 'string', multiple: true },
       resamples: { type: 'string' },
       format: { type: 'string' },
@@ -139,13 +174,22 @@ export async function compareCommand(argv: string[], out: NodeJS.WriteStream): P
   if (resamples !== undefined && (!Number.isInteger(resamples) || resamples < 100 || resamples > 1_000_000)) {
     throw new UsageError(`--resamples must be an integer from 100 to 1000000, got "${values.resamples}"`);
   }
-  const [a, b] = variantsOf(positionals, values.set ?? [], values.common ?? []);
   const store = await openStore(values);
   try {
-    const comparison = await compareVariants({ store, a, b, seeds, metrics: values.metric, resamples });
+    let comparison: Comparison;
+    let labels: [string, string];
+    if (values.sweeps) {
+      if (positionals.length !== 2) throw new UsageError(`baton compare --sweeps takes two sweep ids\n\n${COMPARE_HELP}`);
+      labels = [`sweep ${positionals[0]}`, `sweep ${positionals[1]}`];
+      comparison = await compareSweeps({ store, a: positionals[0], b: positionals[1], metrics: values.metric, resamples });
+    } else {
+      const [a, b] = variantsOf(positionals, values.set ?? [], values.common ?? []);
+      labels = [a.label, b.label];
+      comparison = await compareVariants({ store, a, b, seeds, metrics: values.metric, resamples });
+    }
     const json = `${JSON.stringify(comparison, null, 2)}\n`;
     const markdown = renderComparisonMarkdown(comparison);
-    const id = createHash('sha256').update(`${a.label}\n${b.label}\n${seeds.join(',')}`).digest('hex').slice(0, 12);
+    const id = createHash('sha256').update(`${labels[0]}\n${labels[1]}\n${comparison.seeds.join(',')}`).digest('hex').slice(0, 12);
     const dir = values.out ?? join('.baton', 'compare', id);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'comparison.json'), json);
