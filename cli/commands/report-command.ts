@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { computeRunReport } from '../../reports/run-report.js';
+import { loadScenarioFile } from '../../scenarios/format/load-scenario.js';
 import { checkAssertions } from '../../reports/assertions.js';
 import type { ReportDocument } from '../../reports/render/report-document.js';
 import { emitReport, parseFormats } from '../pipeline/report-outputs.js';
@@ -18,7 +19,8 @@ Options:
   --format LIST      comma-separated: terminal (default), md, json, junit, html
   --out DIR          where the report files go (default .baton/runs/<run-id>)
   --assert EXPR      assertion to check, e.g. "handoffs.successRate >= 0.99" (repeatable)
-  --scenario FILE    scenario file, for replay commands (default scenarios/<name>.yaml)
+  --scenario FILE    the run's scenario file: its assert: block is checked too, and
+                     replay commands name it (default scenarios/<name>.yaml)
 ${STORE_HELP}  -h, --help         this help
 
 Examples:
@@ -54,7 +56,8 @@ export async function reportCommand(argv: string[], out: NodeJS.WriteStream): Pr
   const store = await openStore(values);
   try {
     const report = await computeRunReport(store, runId, { scenarioRef: values.scenario });
-    const assertions = checkAssertions(report, values.assert ?? []);
+    const scenarioAsserts = values.scenario ? (loadScenarioFile(values.scenario).spec.assert ?? []) : [];
+    const assertions = checkAssertions(report, [...scenarioAsserts, ...(values.assert ?? [])]);
     const passed = report.invariants.violations.length === 0 && assertions.every((assertion) => assertion.passed);
     const reportMs = Math.round(performance.now() - started);
     const document: ReportDocument = {
