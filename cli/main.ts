@@ -45,7 +45,7 @@ const COMMANDS: Record<string, Command> = {
   prune: pruneCommand,
   sweep: sweepCommand,
   replay: replayCommand,
-  // sweep, replay (simulator) and collector (collector) register here.
+  // collector (the OTLP receiver) registers here.
 };
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
