@@ -37,13 +37,13 @@ export class HandoffReceiver {
   async onOffer(from: string, offer: HandoffOffer): Promise<void> {
     const envelope = offer.envelope;
     const key = `${envelope.workflowId}/${envelope.targetTaskId}`;
+    const rejection = this.design.schemaValidation ? this.check(envelope) : undefined;
+    if (rejection !== undefined) return this.reply(from, { handoffId: envelope.handoffId, accepted: false, reason: rejection });
     if (this.inbox.get(key)?.has(envelope.handoffId)) {
       // A retry of a handoff already taken (its ACK was lost, or the source task was retried): ACK again.
       this.recordAccepted(this.inbox.get(key)!.get(envelope.handoffId)!);
       return this.reply(from, { handoffId: envelope.handoffId, accepted: true });
     }
-    const rejection = this.design.schemaValidation ? this.check(envelope) : undefined;
-    if (rejection !== undefined) return this.reply(from, { handoffId: envelope.handoffId, accepted: false, reason: rejection });
     if (offer.protocol === 'two-phase') {
       const { status } = await this.records.settle(envelope.handoffId, 'accepted', { acceptedBy: this.node });
       if (status === 'rolled_back') return this.reply(from, { handoffId: envelope.handoffId, accepted: false, reason: 'rolled-back' });

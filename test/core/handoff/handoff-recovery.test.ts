@@ -1,7 +1,7 @@
 import { trace } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import type { CoreEvent } from '../../../core/env/observer.js';
-import type { UnsealedEnvelope } from '../../../core/handoff/envelope.js';
+import { sealEnvelope, type UnsealedEnvelope } from '../../../core/handoff/envelope.js';
 import { HandoffReceiver } from '../../../core/handoff/handoff-receiver.js';
 import { HandoffSender, type HandoffSendResult } from '../../../core/handoff/handoff-sender.js';
 import { HandoffRecords } from '../../../core/handoff/handoff-record.js';
@@ -136,5 +136,28 @@ describe('naive options', () => {
     const sent = { ...body({ schemaVersion: 2 }), reasoning: { ...body().reasoning, reasoningTrace: ['t'] } };
     const { events } = await handoff({ design: { schemaValidation: false }, sent });
     expect(accepted(events)[0]).toMatchObject({ schemaVersion: 2, acceptedVersions: [1] });
+  });
+});
+
+describe('receiver', () => {
+  it('a corrupted duplicate of an accepted handoff is refused, not re-acknowledged (regression: swarm harsh seed 19)', async () => {
+    // The network duplicated an offer and corrupted the copy; the receiver used to ACK any
+    // duplicate of an id in its inbox, reporting an acceptance while the corrupted copy was
+    // being delivered.
+    const t = createCoreTestEnv();
+    const receiver = new HandoffReceiver(t.env, 'dst', [1], resolveDesignPolicies({ handoffProtocol: 'direct' }), undefined);
+    const replies: HandoffReply[] = [];
+    t.network.listen('src', (message) => replies.push(message.body as HandoffReply));
+    const good = sealEnvelope(body());
+    const tampered = { ...good, task: { ...good.task, originalQuery: 'tampered' } };
+    void (async () => {
+      await receiver.onOffer('src', { envelope: good, protocol: 'direct' });
+      await receiver.onOffer('src', { envelope: tampered, protocol: 'direct' });
+      await receiver.onOffer('src', { envelope: good, protocol: 'direct' });
+    })();
+    await t.run();
+    expect(replies.map((reply) => reply.accepted)).toEqual([true, false, true]);
+    expect(replies[1]?.reason).toBe('checksum-mismatch');
+    expect(accepted(t.events)).toHaveLength(2);
   });
 });
