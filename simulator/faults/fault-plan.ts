@@ -55,8 +55,9 @@ export function scheduleFaults(world: FaultWorld, faults: readonly ScriptedFault
     const endUs = startUs + msToUs(fault.forMs);
     healedAtUs = Math.max(healedAtUs, endUs);
     if (fault.kind === 'crash' && fault.phase !== undefined) {
-      // Armed at atMs; fires on the first matching phase; a crash armed but never fired costs nothing.
-      world.kernel.schedule(startUs, () => phaseCrashes.push({ fault, pending: new Set(fault.targets), untilUs: Number.MAX_SAFE_INTEGER }));
+      // Armed from atMs to the end of the window; fires on the first matching phase and the node
+      // restarts when the window ends (so the plan heals when it says). Never fired costs nothing.
+      world.kernel.schedule(startUs, () => phaseCrashes.push({ fault, pending: new Set(fault.targets), untilUs: endUs }));
       continue;
     }
     world.kernel.schedule(startUs, () => {
@@ -68,7 +69,7 @@ export function scheduleFaults(world: FaultWorld, faults: readonly ScriptedFault
   if (faults.some((fault) => fault.kind === 'crash' && fault.phase !== undefined)) {
     world.onHandoffPhase((report) => {
       for (const armed of phaseCrashes) {
-        if (armed.fault.phase !== (report.phase as HandoffPhase)) continue;
+        if (armed.fault.phase !== (report.phase as HandoffPhase) || world.kernel.nowUs() >= armed.untilUs) continue;
         for (const node of [report.source, report.target]) {
           if (!armed.pending.delete(node)) continue;
           // Crash right after the phase: what core does synchronously after reporting it still happens.
@@ -76,7 +77,7 @@ export function scheduleFaults(world: FaultWorld, faults: readonly ScriptedFault
             world.log.append(world.kernel.nowUs(), `fault.crash-at-phase ${node} phase=${report.phase}`);
             crashNode(world, node);
             world.record('crash', `${node}@${report.phase}`);
-            world.kernel.schedule(msToUs(armed.fault.forMs), () => restartNode(world, node), true);
+            world.kernel.schedule(armed.untilUs - world.kernel.nowUs(), () => restartNode(world, node), true);
           }, true);
         }
       }

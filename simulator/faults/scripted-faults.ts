@@ -34,8 +34,9 @@ interface Window {
  *
  * Nodes
  * - `crash`: crashes each of `targets` (volatile state lost, durable kept) and restarts it
- *   after `forMs`. With `phase`, the crash waits (from `atMs` on) for the first handoff of a
- *   target to reach that phase and crashes it right after; `store` is the storage primary.
+ *   after `forMs`. With `phase`, the crash is armed during the window: the first handoff of a
+ *   target to reach that phase crashes it right after, and it restarts when the window ends;
+ *   `store` is the storage primary.
  * - `pause`: each of `targets` is frozen: nothing reaches it and nothing it sends leaves;
  *   both are released, in order, at resume.
  *
