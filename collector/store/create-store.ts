@@ -26,13 +26,17 @@ export interface CreateStoreOptions extends ServerStoreOptions {
  *   embedded chDB at `options.dataDir`;
  * - `http://user:pass@host:port/db` or `https://…` → ClickHouse server
  *   (database from the path, default `baton`);
- * - anything else → `ClickHouseUrlError` (code `BATON_ERR_CONFIG_CLICKHOUSE_URL`,
- *   a StoreError; the CLI should treat it as bad input).
+ * - anything else, or a `cluster` without a URL → `ClickHouseUrlError` (code
+ *   `BATON_ERR_CONFIG_CLICKHOUSE_URL`, a StoreError; the CLI should treat it as bad input).
  */
 export function createStore(url?: string, options: CreateStoreOptions = {}): SpanStore {
   const env = options.env ?? process.env;
   const chosen = nonEmpty(url) ?? nonEmpty(env[CLICKHOUSE_URL_ENV]);
-  if (chosen === undefined) return new ChdbStore(options.dataDir ?? DEFAULT_CHDB_DIR, options.database ?? DEFAULT_DATABASE);
+  if (chosen === undefined) {
+    // chDB has no cluster: refuse rather than silently create a single-node schema.
+    if (options.cluster !== undefined) throw new ClickHouseUrlError(`a cluster (${options.cluster}) needs a ClickHouse server URL`);
+    return new ChdbStore(options.dataDir ?? DEFAULT_CHDB_DIR, options.database ?? DEFAULT_DATABASE);
+  }
   if (!/^https?:\/\//i.test(chosen)) {
     const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(chosen)?.[1];
     throw new ClickHouseUrlError(scheme ? `scheme ${JSON.stringify(scheme)} is not http or https` : 'not an http(s) URL');

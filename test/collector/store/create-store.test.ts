@@ -68,6 +68,12 @@ describe('createStore', () => {
     expect(createStore('http://127.0.0.1:8123/explicit', { env }).database).toBe('explicit');
   });
 
+  it('a cluster without a server URL is BATON_ERR_CONFIG_CLICKHOUSE_URL (chDB has no cluster)', () => {
+    expect(() => createStore(undefined, { env: {}, cluster: 'analytics' })).toThrow(
+      expect.objectContaining({ code: 'BATON_ERR_CONFIG_CLICKHOUSE_URL', message: expect.stringContaining('needs a ClickHouse server URL') }),
+    );
+  });
+
   it('anything else is BATON_ERR_CONFIG_CLICKHOUSE_URL', () => {
     expect(() => createStore('clickhouse://u:pw-9@h/db', { env: {} })).toThrow(expect.objectContaining({ code: 'BATON_ERR_CONFIG_CLICKHOUSE_URL' }));
     expect(() => createStore('127.0.0.1:8123', { env: {} })).toThrow(expect.objectContaining({ code: 'BATON_ERR_CONFIG_CLICKHOUSE_URL' }));
