@@ -10,8 +10,13 @@ export type StoreEngine = 'chdb' | 'server';
  *   schema version; idempotent.
  * - `insert()` writes rows as JSONEachRow; re-inserting identical rows never
  *   shows duplicates to queries that read FINAL.
- * - `query()` runs one SELECT and returns its rows (64-bit integers may come
- *   back as strings: convert with Number()).
+ * - `query()` runs one SELECT and returns its rows. On both engines 64-bit
+ *   integers (UInt64/Int64: counts, nanosecond times, quantiles of integer
+ *   columns) come back as exact strings, smaller integers and floats as
+ *   numbers: convert with Number() or BigInt().
+ *
+ * Implementations: `ChdbStore` (embedded), `ServerStore` (HTTP); pick one
+ * with `createStore(url?, options)`.
  */
 export interface SpanStore {
   readonly engine: StoreEngine;
