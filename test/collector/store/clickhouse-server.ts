@@ -26,9 +26,12 @@ export const SHARED_SERVER: ServerInstance = {
   tcpPort: Number(process.env.BATON_CH_TCP_PORT ?? 19000),
 };
 
-/** `clickhouse-server` is an executable on PATH. */
+/**
+ * `clickhouse-server` is an executable on PATH, or where Debian's package puts
+ * it (/usr/sbin, often missing from a non-root PATH; .ci/clickhouse.sh looks there too).
+ */
 export function serverOnPath(): boolean {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+  for (const dir of [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin']) {
     if (dir === '') continue;
     try {
       accessSync(join(dir, 'clickhouse-server'), constants.X_OK);
