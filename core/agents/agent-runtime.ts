@@ -181,11 +181,19 @@ export class AgentRuntime {
 
   /** Commits the effect and hands off; false when the node crashed meanwhile. */
   private async completeWork(assign: TaskAssign, inputs: HandoffEnvelope[], work: Work, parent: Span, epoch: number, result: TaskResult): Promise<boolean> {
-    const commit = await commitTaskEffect(
-      this.memory,
-      { workflowId: assign.workflowId, taskId: assign.taskId, attempt: assign.attempt, agent: this.spec.name, findings: work.findings, confidence: 1, nowUs: this.env.clock.nowUs() },
-      this.design.idempotencyKeys,
-    );
+    let commit: Awaited<ReturnType<typeof commitTaskEffect>>;
+    try {
+      commit = await commitTaskEffect(
+        this.memory,
+        { workflowId: assign.workflowId, taskId: assign.taskId, attempt: assign.attempt, agent: this.spec.name, findings: work.findings, confidence: 1, nowUs: this.env.clock.nowUs() },
+        this.design.idempotencyKeys,
+      );
+    } catch (error) {
+      // The store kept failing: the attempt fails (transient, the supervisor retries).
+      result.status = 'failed';
+      result.error = `memory write unavailable: ${error instanceof Error ? error.message : String(error)}`;
+      return epoch === this.epoch;
+    }
     if (epoch !== this.epoch) return false;
     if (commit.committed) {
       this.env.observer.record({ type: 'task.effect.committed', workflowId: assign.workflowId, taskId: assign.taskId, attempt: assign.attempt, agent: this.spec.name, version: commit.version });

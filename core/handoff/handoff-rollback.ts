@@ -9,7 +9,14 @@ import { SharedMemory } from '../memory/shared-memory.js';
  */
 export async function rollBackContext(env: Env, workflowId: string, handoffId: string, fragmentIds: string[], reason: string): Promise<void> {
   const memory = new SharedMemory(env, 'epoch-checked');
-  for (const id of fragmentIds) await memory.remove(workflowId, id);
+  for (const id of fragmentIds) {
+    try {
+      await memory.remove(workflowId, id);
+    } catch {
+      // The store kept failing: the rollback still stands (the record says rolled_back); the
+      // fragment stays behind as garbage that no handoff points to.
+    }
+  }
   env.observer.record({ type: 'handoff.failed', workflowId, handoffId, reason });
   env.observer.record({ type: 'handoff.rolled_back', workflowId, handoffId, reason });
 }

@@ -6,6 +6,9 @@ import { checkAccess, type AccessRefusal, type MemoryFragment } from './memory-f
 
 /** Compare-and-swap attempts of one update before it gives up. Default 16. */
 export const DEFAULT_CAS_ATTEMPTS_MAX = 16;
+/** Backoff after a failed write: 10 ms doubling, capped at 500 ms. */
+export const WRITE_RETRY_BASE_MS = 10;
+export const WRITE_RETRY_CAP_MS = 500;
 
 /** Who reads, for which task, and the oldest version the read may return. */
 export interface ReadIntent {
@@ -77,7 +80,8 @@ export class SharedMemory {
 
   /**
    * Read-modify-write on the primary with compare-and-swap, retried on
-   * conflict up to the attempt limit. `change` returns the next fragment, or
+   * conflict (at once) and on failed writes (with backoff) up to the attempt
+   * limit, then BATON_ERR_MEMORY_CONTENDED (the caller escalates). `change` returns the next fragment, or
    * undefined to leave it as is. Resolves with the fragment as stored.
    */
   async update<Content>(
@@ -93,7 +97,8 @@ export class SharedMemory {
       if (next === undefined) return { fragment: current, written: false };
       const result = await this.write(next, stored?.version ?? 0);
       if (result.ok) return { fragment: { ...next, version: result.version }, written: true };
-      if (result.reason === 'failed') continue;
+      // Seed 000: "write fails → retry with backoff"; a conflict retries at once with fresh state.
+      if (result.reason === 'failed') await this.env.clock.sleepMs(Math.min(WRITE_RETRY_CAP_MS, WRITE_RETRY_BASE_MS * 2 ** (attempt - 1)));
     }
     throw new CoreError('BATON_ERR_MEMORY_CONTENDED', `memory ${key}: compare-and-swap lost ${this.casAttemptsMax} times`);
   }

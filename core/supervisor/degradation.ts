@@ -87,3 +87,9 @@ export function checkpointFinishedPhases(
   }
   return index;
 }
+
+/** The outcome of a workflow whose DAG was refused: every task failed `dag_invalid`. */
+export function rejectedOutcome(workflowId: string, tasks: readonly { id: string }[]) {
+  const failedTasks = tasks.map((task) => ({ taskId: task.id, reason: 'dag_invalid' }));
+  return { workflowId, status: 'failed' as const, completedTasks: [], failedTasks, result: degradedResult('failed', [], failedTasks) };
+}

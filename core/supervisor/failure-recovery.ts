@@ -29,6 +29,7 @@ export function decideRecovery(reason: string, attempt: number, attemptsMax: num
  * (effect entries and findings under its idempotency key or attempt keys).
  */
 export async function removeTaskEffect(memory: SharedMemory, workflowId: string, taskId: string): Promise<void> {
+  // A store that keeps failing makes the compensation fail; Saga reports it, a retry just proceeds.
   await memory.update<WorkflowStateContent>(workflowId, WORKFLOW_STATE_ID, (current) => {
     if (!current) return undefined;
     const owned = (key: string): boolean => key === taskId || key.startsWith(`${taskId}#`) || key.startsWith(`${taskId}/`);

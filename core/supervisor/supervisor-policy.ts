@@ -23,3 +23,5 @@ export const DEFAULT_TASK_ATTEMPTS_MAX = 3;
 export const DEFAULT_FOLLOW_POLL_MS = 500;
 /** Polls of a followed task before the follower gives it up as lost. */
 export const FOLLOW_POLLS_MAX = 2_000;
+/** Claims of one attempt whose store write failed before the task fails as `task_store_unavailable`. */
+export const CLAIM_ROUNDS_MAX = 20;

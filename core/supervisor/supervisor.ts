@@ -3,7 +3,6 @@ import type { Env } from '../env/env.js';
 import type { WorkflowStatus } from '../env/observer.js';
 import type { Message } from '../env/transport.js';
 import type { AgentSpec } from '../agents/types.js';
-import type { TaskContext } from '../handoff/envelope.js';
 import { CheckpointStore } from '../handoff/checkpoint-store.js';
 import { resolveDesignPolicies, type DesignPolicies, type ResolvedDesignPolicies } from '../policies/design-policies.js';
 import { backoffDelayMs } from '../resilience/backoff.js';
@@ -13,10 +12,10 @@ import { SpanClock } from '../telemetry/virtual-spans.js';
 import { planBatches, successorsOf } from '../workflow/dag.js';
 import type { WorkflowSpec } from '../workflow/types.js';
 import { CoreError } from '../errors/core-errors.js';
-import { checkpointFinishedPhases, degradedResult, workflowOutcome, type DegradedResult } from './degradation.js';
+import { checkpointFinishedPhases, rejectedOutcome, workflowOutcome, type DegradedResult } from './degradation.js';
 import { MSG, type TaskAssign, type TaskResult } from './protocol.js';
 import { StaticRouter, type TaskRouter } from './task-router.js';
-import { DEFAULT_FOLLOW_POLL_MS, DEFAULT_TASK_ATTEMPTS_MAX, DEFAULT_TASK_TIMEOUT_MS, FOLLOW_POLLS_MAX, type SupervisorPolicy } from './supervisor-policy.js';
+import { CLAIM_ROUNDS_MAX, DEFAULT_FOLLOW_POLL_MS, DEFAULT_TASK_ATTEMPTS_MAX, DEFAULT_TASK_TIMEOUT_MS, FOLLOW_POLLS_MAX, type SupervisorPolicy } from './supervisor-policy.js';
 import { inspectTimedOutTask } from './timeout-recovery.js';
 import { decideRecovery, removeTaskEffect } from './failure-recovery.js';
 import { Saga } from '../resilience/saga.js';
@@ -119,8 +118,7 @@ export class Supervisor {
         this.env.observer.record({ type: 'dag.rejected', workflowId: instance.workflowId, reason });
         this.env.observer.record({ type: 'workflow.finished', workflowId: instance.workflowId, status: 'failed' });
         this.spans.end(span, { [ATTR.outcome]: 'failed' }, 'dag_invalid');
-        const failedTasks = instance.spec.tasks.map((task) => ({ taskId: task.id, reason: 'dag_invalid' }));
-        return Promise.resolve({ workflowId: instance.workflowId, status: 'failed', completedTasks: [], failedTasks, result: degradedResult('failed', [], failedTasks) });
+        return Promise.resolve(rejectedOutcome(instance.workflowId, instance.spec.tasks));
       }
     }
     return new Promise((resolve) => {
@@ -223,13 +221,13 @@ export class Supervisor {
   }
 
   /** Claims (with locking) and sends attempt `attempt` of a task; a lost claim turns into following. */
-  private async assign(workflow: ActiveWorkflow, taskId: string, attempt: number): Promise<void> {
+  private async assign(workflow: ActiveWorkflow, taskId: string, attempt: number, claimRound = 1): Promise<void> {
     const workflowId = workflow.instance.workflowId;
     const agent = this.agentFor(workflow, taskId, attempt);
     if (this.design.assignmentLocking) {
       const claim = await this.tasks.claim(workflowId, taskId, attempt, this.node, agent);
       if (!claim.won) {
-        if (claim.current === undefined || claim.current.status === 'pending') return this.retryClaim(workflow, taskId, attempt);
+        if (claim.current === undefined || claim.current.status === 'pending') return this.retryClaim(workflow, taskId, attempt, claimRound);
         workflow.state.tasks.set(taskId, { status: 'following', owner: claim.current.owner });
         return this.follow(workflow, taskId);
       }
@@ -245,7 +243,7 @@ export class Supervisor {
       workflowName: workflow.instance.spec.name,
       taskId,
       attempt,
-      task: this.taskContext(workflow, taskId),
+      task: { originalQuery: workflow.instance.query, taskDescription: `${workflow.instance.spec.name}: ${taskId}`, constraints: [] },
       dependsOn: workflow.state.spec(taskId).dependsOn,
       routes: handoffRoutes(workflow.instance.spec.tasks, this.agents, taskId, (target) => this.agentFor(workflow, target, 1)),
       parent: { traceId: parent.traceId, spanId: parent.spanId },
@@ -264,9 +262,14 @@ export class Supervisor {
     );
   }
 
-  private async retryClaim(workflow: ActiveWorkflow, taskId: string, attempt: number): Promise<void> {
+  /** The claim's write failed (store unavailable): try again later, a bounded number of times. */
+  private async retryClaim(workflow: ActiveWorkflow, taskId: string, attempt: number, claimRound: number): Promise<void> {
+    if (claimRound >= CLAIM_ROUNDS_MAX) {
+      workflow.state.tasks.set(taskId, { status: 'failed', reason: 'task_store_unavailable' });
+      return this.advance(workflow);
+    }
     await this.env.clock.sleepMs(this.policy.followPollMs ?? DEFAULT_FOLLOW_POLL_MS);
-    if (this.active.has(workflow.instance.workflowId)) await this.assign(workflow, taskId, attempt);
+    if (this.active.has(workflow.instance.workflowId)) await this.assign(workflow, taskId, attempt, claimRound + 1);
   }
 
   /** Another supervisor owns the task: poll the task store until it is terminal, then take its outcome. */
@@ -351,7 +354,7 @@ export class Supervisor {
     }
     workflow.state.tasks.set(taskId, { status: 'backing-off', attempt });
     const span = this.spans.start(SPAN.backoff, workflow.span, { [ATTR.coordinationKind]: 'retry', [ATTR.taskId]: taskId, [ATTR.attempt]: attempt });
-    if (decision.strategy === 'compensate') await removeTaskEffect(this.memory, workflowId, taskId);
+    if (decision.strategy === 'compensate') await removeTaskEffect(this.memory, workflowId, taskId).catch(() => undefined);
     await this.env.clock.sleepMs(backoffDelayMs(this.policy.backoff ?? {}, attempt, this.env.random.stream(`backoff/${this.node}`)));
     this.spans.end(span);
     const current = workflow.state.tasks.get(taskId);
@@ -392,7 +395,4 @@ export class Supervisor {
     workflow.timers.delete(taskId);
   }
 
-  private taskContext(workflow: ActiveWorkflow, taskId: string): TaskContext {
-    return { originalQuery: workflow.instance.query, taskDescription: `${workflow.instance.spec.name}: ${taskId}`, constraints: [] };
-  }
 }
