@@ -7,6 +7,7 @@ import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SpanSink } from '../../../collector/sink/span-sink.js';
 import { ServerStore } from '../../../collector/store/server-store.js';
@@ -45,6 +46,8 @@ describe('server down at start', () => {
     expect(error.retryable).toBe(true);
     expect(error.message).toContain(`http://baton@127.0.0.1:${port}/baton_down`);
     expect(error.message).not.toContain('hunter2');
+    // Nor anywhere in the error as a crash report would print it (cause chain included).
+    expect(inspect(error, { depth: 10 })).not.toContain('hunter2');
     // Connect attempts are bounded: the default 3, i.e. two retries.
     expect(store.requestsRetried).toBe(2);
     await store.close();
@@ -73,6 +76,7 @@ describeServer('credentials on the 18.16 server', () => {
     expect(error.retryable).toBe(false);
     expect(error.message).toContain(`http://baton@127.0.0.1:${SHARED_SERVER.httpPort}/baton_auth`);
     expect(error.message).not.toContain('not-the-secret');
+    expect(inspect(error, { depth: 10 })).not.toContain('not-the-secret');
     expect(store.requestsRetried).toBe(0);
     await store.close();
   });
