@@ -33,27 +33,7 @@ export async function createCollectorServer(input: CollectorServerOptions): Prom
   const metrics = new CollectorMetrics();
   const context: CollectorContext = { options, limits: resolveOtlpLimits(options.limits), spool, metrics, inflight: { bytes: 0 } };
   const app = Fastify({ logger: options.logger, bodyLimit: options.bodyLimitBytes, return503OnClosing: true });
-  let migrated = false;
-  const drain = new SpoolDrain(spool, options.store, {
-    ...options.drain,
-    beforeWrite: async () => {
-      if (migrated) return;
-      await options.store.migrate();
-      migrated = true;
-    },
-    onWritten: (spans) => {
-      metrics.spansWritten += spans;
-      metrics.segmentsWritten += 1;
-    },
-    onRetry: (error, attempt, waitMs) => {
-      metrics.storeRetries += 1;
-      if (attempt === 1 || attempt % 10 === 0) app.log.warn({ err: error, attempt, waitMs }, 'store write failed; will retry');
-    },
-    onTornTail: (segment, tornBytes) => {
-      metrics.tornBytes += tornBytes;
-      app.log.warn({ segment: segment.path, tornBytes }, 'dropped an unacknowledged torn write at the end of a spool segment');
-    },
-  });
+  const drain = drainToStore(context, app);
 
   registerTracesRoute(app, context);
   registerHealthRoutes(app, context, options.store);
@@ -91,4 +71,30 @@ export async function createCollectorServer(input: CollectorServerOptions): Prom
       await spool.close();
     },
   };
+}
+
+/** The spool drain, migrating the store before its first write and reporting to metrics and the log. */
+function drainToStore(context: CollectorContext, app: FastifyInstance): SpoolDrain {
+  const { options, metrics } = context;
+  let migrated = false;
+  return new SpoolDrain(context.spool, options.store, {
+    ...options.drain,
+    beforeWrite: async () => {
+      if (migrated) return;
+      await options.store.migrate();
+      migrated = true;
+    },
+    onWritten: (spans) => {
+      metrics.spansWritten += spans;
+      metrics.segmentsWritten += 1;
+    },
+    onRetry: (error, attempt, waitMs) => {
+      metrics.storeRetries += 1;
+      if (attempt === 1 || attempt % 10 === 0) app.log.warn({ err: error, attempt, waitMs }, 'store write failed; will retry');
+    },
+    onTornTail: (segment, tornBytes) => {
+      metrics.tornBytes += tornBytes;
+      app.log.warn({ segment: segment.path, tornBytes }, 'dropped an unacknowledged torn write at the end of a spool segment');
+    },
+  });
 }

@@ -14,6 +14,8 @@ export const TRACES_PATH = '/v1/traces';
 
 /** Bytes reserved from the in-flight budget per request, released when its response is done. */
 const reservations = new WeakMap<FastifyRequest, number>();
+/** In-flight bytes reserved for a request without Content-Length until its body is read. */
+const CHUNKED_BODY_ESTIMATE_BYTES = 1024 * 1024;
 
 /**
  * POST /v1/traces (OTLP/HTTP). Order of checks, cheapest first: token (401),
@@ -40,7 +42,9 @@ export function registerTracesRoute(app: FastifyInstance, context: CollectorCont
       reply.header('retry-after', String(options.retryAfterSeconds));
       return refuse(reply, context, encoding, 503, 'spool_full', 'spool is full: the store is behind; retry later');
     }
-    const declared = Number(request.headers['content-length'] ?? options.bodyLimitBytes);
+    // Without Content-Length (chunked, as gzip streams often are) the size is
+    // unknown: reserve an estimate and correct it once the body is read.
+    const declared = Number(request.headers['content-length'] ?? Math.min(CHUNKED_BODY_ESTIMATE_BYTES, options.bodyLimitBytes));
     const bytes = Number.isFinite(declared) && declared >= 0 ? Math.min(declared, options.bodyLimitBytes) : options.bodyLimitBytes;
     if (context.inflight.bytes > 0 && context.inflight.bytes + bytes > options.inflightBytesMax) {
       reply.header('retry-after', '1');
@@ -62,6 +66,11 @@ export function registerTracesRoute(app: FastifyInstance, context: CollectorCont
     const encoding = encodingOfContentType(request.headers['content-type']);
     if (!encoding) return refuse(reply, context, 'json', 415, 'unsupported_media_type', `unsupported Content-Type: use ${OTLP_MEDIA_TYPES.json} or ${OTLP_MEDIA_TYPES.protobuf}`);
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const reserved = reservations.get(request);
+    if (reserved !== undefined && body.length > reserved) {
+      context.inflight.bytes += body.length - reserved;
+      reservations.set(request, body.length);
+    }
     try {
       const raw = parseTraceBody(body, encoding, headerText(request.headers['content-encoding']), options.bodyLimitBytes);
       const decoded = decodeTraceRequest(raw, encoding, context.limits, options.nowNs());

@@ -119,8 +119,10 @@ describe('crash test: SIGKILL under load loses no acknowledged span and duplicat
       for (let kill = 0; kill < KILLS_PER_SEED; kill += 1) {
         const child = await startChild(spoolDir, dataDir);
         const load = loadGenerator(child.url, seed, runId, next);
-        // Random points: early (spool replay still running), mid-load, or late.
-        await new Promise((resolve) => setTimeout(resolve, 50 + Math.floor(random() * 1_500)));
+        // Random points after the first acknowledgement (a kill before it proves
+        // nothing): early (the previous spool still replaying), mid-load, or late.
+        await waitFor(() => load.acked.length > 0, 60_000, 'a first acknowledged batch');
+        await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 1_500)));
         child.process.kill('SIGKILL');
         await child.exited;
         await load.stop();
