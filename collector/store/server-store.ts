@@ -174,7 +174,7 @@ export class ServerStore implements SpanStore {
   }
 
   private storeError(error: unknown, what: string, failureCode: string): StoreError {
-    const detail = this.scrub(error instanceof Error ? error.message : String(error));
+    const detail = this.scrub(error instanceof Error ? error.message : String(error)).trim();
     const failure = classifyServerError(error);
     if (failure === 'unreachable' || failure === 'transient') {
       return new StoreError('BATON_ERR_STORE_UNREACHABLE', `ClickHouse server ${this.url} is unreachable (${detail}); is it running?`, {
@@ -191,7 +191,7 @@ export class ServerStore implements SpanStore {
       );
     }
     const [label, ...sql] = what.split('\n');
-    return new StoreError(failureCode, [`${this.url}: ${label} failed: ${detail.trim()}`, ...sql].join('\n'), { cause: error });
+    return new StoreError(failureCode, [`${this.url}: ${label} failed: ${detail}`, ...sql].join('\n'), { cause: error });
   }
 
   /** Removes the password from server or socket text, in case either echoes it. */
