@@ -145,7 +145,7 @@ export class AgentRuntime {
     const reused = this.design.idempotencyKeys && state.ok && state.fragment.content.data.effects[assign.taskId] !== undefined;
     const work = reused ? reusedWork(assign) : await this.perform(assign, inputs);
     if (epoch !== this.epoch) return;
-    this.spans.end(span, { [ATTR.inputTokens]: work.inputTokens, [ATTR.outputTokens]: work.outputTokens, 'baton.task.reused': reused }, work.ok ? undefined : work.error);
+    this.spans.end(span, { [ATTR.inputTokens]: work.inputTokens, [ATTR.outputTokens]: work.outputTokens, [ATTR.taskReused]: reused }, work.ok ? undefined : work.error);
     const result: TaskResult = {
       workflowId: assign.workflowId,
       taskId: assign.taskId,

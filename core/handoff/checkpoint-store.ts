@@ -16,7 +16,7 @@ export class CheckpointStore {
 
   /** Saves `state` under `key` (last writer wins); resolves false when the write failed. */
   async save(key: string, state: unknown, parent: Span | undefined, label: string): Promise<boolean> {
-    const span = this.spans.start(SPAN.checkpoint, parent, { [ATTR.coordinationKind]: 'checkpoint', 'baton.checkpoint.label': label });
+    const span = this.spans.start(SPAN.checkpoint, parent, { [ATTR.coordinationKind]: 'checkpoint', [ATTR.checkpointLabel]: label });
     const result = await this.env.storage.write(key, state);
     this.spans.end(span, { [ATTR.outcome]: result.ok ? 'saved' : 'failed' }, result.ok ? undefined : 'checkpoint_failed');
     return result.ok;

@@ -2,7 +2,7 @@ import type { Span } from '@opentelemetry/api';
 import type { Env } from '../env/env.js';
 import type { HandoffPhase } from '../env/observer.js';
 import type { ResolvedDesignPolicies } from '../policies/design-policies.js';
-import { ATTR, SPAN, type HandoffOutcome } from '../telemetry/attributes.js';
+import { ATTR, EVENT, SPAN, type HandoffOutcome } from '../telemetry/attributes.js';
 import type { SpanClock } from '../telemetry/virtual-spans.js';
 import { ReplyWaiter } from '../resilience/reply-wait.js';
 import { backoffDelayMs } from '../resilience/backoff.js';
@@ -84,7 +84,7 @@ export class HandoffSender {
       [ATTR.handoffTarget]: route.targetAgent,
       [ATTR.workflowId]: body.workflowId,
       [ATTR.taskId]: body.targetTaskId,
-      'baton.handoff.protocol': this.design.handoffProtocol,
+      [ATTR.handoffProtocol]: this.design.handoffProtocol,
     });
     if (this.design.handoffProtocol === 'direct') {
       this.recordPrepared(body, route, span);
@@ -145,7 +145,7 @@ export class HandoffSender {
       [ATTR.handoffSchemaVersion]: envelope.metadata.schemaVersion,
       [ATTR.handoffContextBytes]: envelopeBytes(envelope),
       [ATTR.handoffContextTokens]: envelope.metadata.contextTokens,
-      'baton.handoff.compressed': envelope.metadata.compressed ?? false,
+      [ATTR.handoffCompressed]: envelope.metadata.compressed ?? false,
     });
   }
 
@@ -166,7 +166,7 @@ export class HandoffSender {
       if (result === undefined) return undefined;
       last = result;
       if (result.outcome !== 'failed' || result.reason !== 'ack-timeout') return result;
-      this.spans.event(flight.span, 'baton.handoff.target_unavailable', { [ATTR.handoffTarget]: target });
+      this.spans.event(flight.span, EVENT.handoffTargetUnavailable, { [ATTR.handoffTarget]: target });
     }
     return last;
   }
@@ -202,7 +202,7 @@ export class HandoffSender {
         const recovered = await recoverFromNack(this.checkpoints, flight.checkpointKey, flight.body, reason, flight.route);
         if (!this.isCurrent(flight.epoch)) return undefined;
         if (recovered === undefined) return { outcome: 'rejected', reason };
-        this.spans.event(flight.span, 'baton.handoff.recovery', { 'baton.handoff.nack_reason': reason, 'baton.handoff.recovery': recovered.recovery });
+        this.spans.event(flight.span, EVENT.handoffRecovery, { [ATTR.handoffNackReason]: reason, [ATTR.handoffRecovery]: recovered.recovery });
         flight.body = recovered.body;
         flight.envelope = sealEnvelope(recovered.body);
         continue;
@@ -222,7 +222,7 @@ export class HandoffSender {
   private async finish(flight: Flight, result: HandoffSendResult): Promise<HandoffSendResult | undefined> {
     const { envelope, span } = flight;
     if (result.outcome === 'accepted') {
-      this.spans.end(span, { [ATTR.handoffOutcome]: 'accepted', [ATTR.handoffPhase]: 'accepted', 'baton.handoff.accepted_by': result.acceptedBy ?? '' });
+      this.spans.end(span, { [ATTR.handoffOutcome]: 'accepted', [ATTR.handoffPhase]: 'accepted', [ATTR.handoffAcceptedBy]: result.acceptedBy ?? '' });
       return result;
     }
     const reason = result.reason ?? result.outcome;

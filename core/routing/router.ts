@@ -4,7 +4,7 @@ import type { Env } from '../env/env.js';
 import { AgentHealth } from '../resilience/agent-health.js';
 import { CircuitBreaker } from '../resilience/circuit-breaker.js';
 import type { RouteRequest, TaskRouter } from '../supervisor/task-router.js';
-import { ATTR, SPAN } from '../telemetry/attributes.js';
+import { ATTR, EVENT, SPAN } from '../telemetry/attributes.js';
 import { SpanClock } from '../telemetry/virtual-spans.js';
 import { availabilityScore, capabilityScore, costScore, DEFAULT_COST_PER_KILO_TOKEN_USD, DEFAULT_EXPECTED_TOKENS, healthScore, totalScore, type PartialScores } from './agent-scoring.js';
 import { DEFAULT_HEALTH_MIN_RATIO, DEFAULT_TASK_BUDGET_TOKENS, type RouterPolicy } from './router-policy.js';
@@ -133,17 +133,17 @@ export class AgentRouter implements TaskRouter {
     const span = this.spans.start(SPAN.route, request.parent, {
       [ATTR.coordinationKind]: 'routing',
       [ATTR.taskId]: request.task.id,
-      'baton.route.strategy': this.policy.strategy ?? 'scored',
-      'baton.route.candidates': decision.candidates.map((c) => c.agent).join(','),
-      'baton.route.scores': JSON.stringify(decision.candidates.map((c) => ({ agent: c.agent, total: round(c.total), ...roundAll(c.scores) }))),
-      'baton.route.selected': decision.selected,
-      'baton.route.escalated': decision.escalated,
-      'baton.route.capable': decision.stages.capable,
-      'baton.route.healthy': decision.stages.healthy,
-      'baton.route.affordable': decision.stages.affordable,
+      [ATTR.routeStrategy]: this.policy.strategy ?? 'scored',
+      [ATTR.routeCandidates]: decision.candidates.map((c) => c.agent).join(','),
+      [ATTR.routeScores]: JSON.stringify(decision.candidates.map((c) => ({ agent: c.agent, total: round(c.total), ...roundAll(c.scores) }))),
+      [ATTR.routeSelected]: decision.selected,
+      [ATTR.routeEscalated]: decision.escalated,
+      [ATTR.routeCapable]: decision.stages.capable,
+      [ATTR.routeHealthy]: decision.stages.healthy,
+      [ATTR.routeAffordable]: decision.stages.affordable,
     });
     for (const candidate of decision.candidates) {
-      this.spans.event(span, 'baton.route.candidate', { 'baton.route.agent': candidate.agent, 'baton.route.score': round(candidate.total) });
+      this.spans.event(span, EVENT.routeCandidate, { [ATTR.routeAgent]: candidate.agent, [ATTR.routeScore]: round(candidate.total) });
     }
     this.spans.end(span);
   }

@@ -7,7 +7,7 @@ import { CheckpointStore } from '../handoff/checkpoint-store.js';
 import { resolveDesignPolicies, type DesignPolicies, type ResolvedDesignPolicies } from '../policies/design-policies.js';
 import { backoffDelayMs } from '../resilience/backoff.js';
 import { TaskStore } from '../tasks/task-store.js';
-import { ATTR, SPAN } from '../telemetry/attributes.js';
+import { ATTR, EVENT, SPAN } from '../telemetry/attributes.js';
 import { SpanClock } from '../telemetry/virtual-spans.js';
 import { planBatches, successorsOf } from '../workflow/dag.js';
 import type { WorkflowSpec } from '../workflow/types.js';
@@ -106,7 +106,7 @@ export class Supervisor {
       [ATTR.operationName]: 'invoke_workflow',
       [ATTR.workflowName]: instance.spec.name,
       [ATTR.workflowId]: instance.workflowId,
-      'baton.supervisor': this.node,
+      [ATTR.supervisor]: this.node,
     });
     this.env.observer.record({ type: 'workflow.started', workflowId: instance.workflowId, traceId: span.spanContext().traceId });
     let batches: string[][] = [];
@@ -210,7 +210,7 @@ export class Supervisor {
     this.active.delete(workflow.instance.workflowId);
     const outcome = workflowOutcome(workflow.instance.workflowId, status, workflow.state, workflow.agents);
     this.env.observer.record({ type: 'workflow.finished', workflowId: workflow.instance.workflowId, status });
-    this.spans.end(workflow.span, { [ATTR.outcome]: status, 'baton.workflow.confidence': outcome.result.confidence }, status === 'completed' ? undefined : status);
+    this.spans.end(workflow.span, { [ATTR.outcome]: status, [ATTR.workflowConfidence]: outcome.result.confidence }, status === 'completed' ? undefined : status);
     workflow.finish(outcome);
   }
 
@@ -343,7 +343,7 @@ export class Supervisor {
     const capable = this.agents.filter((candidate) => candidate.capabilities.includes(spec.capability ?? taskId));
     const hasFallback = spec.dependsOn.length === 0 && capable.length > 1;
     const decision = decideRecovery(reason, attempt, this.policy.taskAttemptsMax ?? DEFAULT_TASK_ATTEMPTS_MAX, hasFallback);
-    this.spans.event(workflow.span, 'baton.recovery', { [ATTR.taskId]: taskId, 'baton.error.class': decision.errorClass, 'baton.recovery.strategy': decision.strategy });
+    this.spans.event(workflow.span, EVENT.recovery, { [ATTR.taskId]: taskId, [ATTR.errorClass]: decision.errorClass, [ATTR.recoveryStrategy]: decision.strategy });
     if (decision.strategy === 'abort') return this.abort(workflow, reason);
     if (decision.strategy === 'escalate') {
       const terminalReason = `${reason} after ${attempt} attempts`;
@@ -374,7 +374,7 @@ export class Supervisor {
       this.cancelTimer(workflow, taskId);
     }
     const outcomes = await saga.compensate();
-    this.spans.event(workflow.span, 'baton.saga.compensated', { 'baton.saga.steps': outcomes.map((o) => o.id).join(',') });
+    this.spans.event(workflow.span, EVENT.sagaCompensated, { [ATTR.sagaSteps]: outcomes.map((o) => o.id).join(',') });
     this.advance(workflow);
   }
 

@@ -35,9 +35,41 @@ export const ATTR = {
   handoffSchemaVersion: 'baton.handoff.schema_version',
   handoffContextBytes: 'baton.handoff.context_bytes',
   handoffContextTokens: 'baton.handoff.context_tokens',
+  handoffProtocol: 'baton.handoff.protocol',
+  handoffCompressed: 'baton.handoff.compressed',
+  handoffAcceptedBy: 'baton.handoff.accepted_by',
+  handoffNackReason: 'baton.handoff.nack_reason',
+  handoffRecovery: 'baton.handoff.recovery',
+  /** Routing decision (span `baton.route`): strategy, candidates, per-candidate scores (JSON), selection, stage counts. */
+  routeStrategy: 'baton.route.strategy',
+  routeCandidates: 'baton.route.candidates',
+  routeScores: 'baton.route.scores',
+  routeSelected: 'baton.route.selected',
+  routeEscalated: 'baton.route.escalated',
+  routeCapable: 'baton.route.capable',
+  routeHealthy: 'baton.route.healthy',
+  routeAffordable: 'baton.route.affordable',
+  routeAgent: 'baton.route.agent',
+  routeScore: 'baton.route.score',
+  supervisor: 'baton.supervisor',
+  workflowConfidence: 'baton.workflow.confidence',
+  taskReused: 'baton.task.reused',
+  errorClass: 'baton.error.class',
+  recoveryStrategy: 'baton.recovery.strategy',
+  sagaSteps: 'baton.saga.steps',
+  checkpointLabel: 'baton.checkpoint.label',
   faultKind: 'baton.fault.kind',
   faultTarget: 'baton.fault.target',
   errorType: 'error.type',
+} as const;
+
+/** Span event names core adds. */
+export const EVENT = {
+  routeCandidate: 'baton.route.candidate',
+  handoffRecovery: 'baton.handoff.recovery',
+  handoffTargetUnavailable: 'baton.handoff.target_unavailable',
+  recovery: 'baton.recovery',
+  sagaCompensated: 'baton.saga.compensated',
 } as const;
 
 /** Coordination categories that coordination overhead is made of. */

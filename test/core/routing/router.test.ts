@@ -87,3 +87,25 @@ describe('router', () => {
     expect(pick('weighted', 4).every((name) => name === 'cheap' || name === 'expert')).toBe(true);
   });
 });
+
+describe('routing decisions as spans', async () => {
+  const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } = await import('@opentelemetry/sdk-trace-base');
+  it('records strategy, candidates, per-candidate scores and the selection on a routing span', () => {
+    const exporter = new InMemorySpanExporter();
+    const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const { env } = createCoreTestEnv();
+    const router = new AgentRouter({ ...env, tracer: provider.getTracer('t') }, [
+      { name: 'cheap', capabilities: ['research'], proficiency: { research: 0.6 } },
+      { name: 'expert', capabilities: ['research'] },
+    ]);
+    router.choose({ workflowId: 'w', task: task('cheap'), attempt: 1, parent });
+    const [span] = exporter.getFinishedSpans();
+    expect(span?.name).toBe('baton.route');
+    expect(span?.attributes['baton.coordination.kind']).toBe('routing');
+    expect(span?.attributes['baton.route.candidates']).toBe('cheap,expert');
+    const scores = JSON.parse(String(span?.attributes['baton.route.scores'])) as { agent: string; total: number; capability: number }[];
+    expect(scores.map((s) => [s.agent, s.capability])).toEqual([['cheap', 0.6], ['expert', 1]]);
+    expect(span?.attributes['baton.route.selected']).toBe('expert');
+    expect(span?.events.map((e) => e.name)).toEqual(['baton.route.candidate', 'baton.route.candidate']);
+  });
+});
