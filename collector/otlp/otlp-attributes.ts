@@ -33,7 +33,16 @@ export function stringAt(value: unknown, charsMax: number): string {
   if (value === undefined || value === null) return '';
   if (typeof value !== 'string') throw new InvalidItem('', 'expected a string');
   if (value.length > charsMax) throw new InvalidItem('', `longer than ${charsMax} chars`);
-  return value;
+  return wellFormed(value);
+}
+
+/**
+ * `text` with lone UTF-16 surrogates replaced by U+FFFD. JSON allows `\ud800`
+ * alone, but ClickHouse refuses it on insert, and one such span would block
+ * its spool segment forever; every string from a request passes here.
+ */
+export function wellFormed(text: string): string {
+  return (text as string & { toWellFormed(): string }).toWellFormed();
 }
 
 /** An int64 sent as a JSON number or decimal string (or a protobufjs long string). */
@@ -85,7 +94,7 @@ function keyValueAt(item: unknown, encoding: OtlpEncoding, limits: ResolvedOtlpL
   if (typeof key !== 'string' || key.length === 0) throw new InvalidItem('.key', 'expected a non-empty string');
   if (key.length > limits.attributeKeyCharsMax) throw new InvalidItem('.key', `longer than ${limits.attributeKeyCharsMax} chars`);
   try {
-    return [key, anyValueAt(item.value, encoding, limits, depth)];
+    return [wellFormed(key), anyValueAt(item.value, encoding, limits, depth)];
   } catch (error) {
     throw within(error, '.value');
   }
@@ -116,7 +125,7 @@ function anyValueFieldAt(field: (typeof ANY_VALUE_FIELDS)[number], inner: unknow
     case 'stringValue':
       if (typeof inner !== 'string') throw new InvalidItem('', 'expected a string');
       if (inner.length > limits.attributeValueCharsMax) throw new InvalidItem('', `longer than ${limits.attributeValueCharsMax} chars`);
-      return inner;
+      return wellFormed(inner);
     case 'boolValue':
       if (typeof inner !== 'boolean') throw new InvalidItem('', 'expected true or false');
       return inner;

@@ -3,12 +3,13 @@ import { OTLPTraceExporter as HttpJsonExporter } from '@opentelemetry/exporter-t
 import { OTLPTraceExporter as HttpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CollectorServer } from '../../../collector/server/create-collector-server.js';
 import { ChdbStore } from '../../../collector/store/chdb-store.js';
 import type { SpanStore } from '../../../collector/store/span-store.js';
 import { sqlString } from '../../../collector/store/sql.js';
-import { listeningCollector, sdkSpans, tempDir, waitFor } from './collector-fixtures.js';
+import { jsonRequest, listeningCollector, sdkSpans, tempDir, waitFor } from './collector-fixtures.js';
 
 // The store is injectable: the ClickHouse-server variant of this suite
 // passes a server store here instead of the embedded one.
@@ -92,6 +93,29 @@ describe('official OTLP exporters against the collector', () => {
     }
     await waitFor(() => server.metrics.spansWritten >= 8, 20_000, 'both copies written');
     expect(await spanCount(runId)).toBe(4);
+  });
+
+  it('any string a client sends, lone surrogates and control characters included, inserts', async () => {
+    // A row ClickHouse refuses would block its spool segment: everything that
+    // passes validation must insert.
+    const runId = 'run-strings';
+    const texts = fc.sample(fc.string({ unit: 'binary', maxLength: 40 }), { numRuns: 300, seed: 7 });
+    texts.push('\ud800', 'a\udfffb', '\u0000', "'; DROP TABLE baton.spans; --", '\\', '\u2028');
+    const body = jsonRequest(texts.length, { runId }) as any;
+    body.resourceSpans[0].scopeSpans[0].spans.forEach((span: Record<string, unknown>, index: number) => {
+      span.name = texts[index];
+      span.attributes = [{ key: texts[index] || 'k', value: { stringValue: texts[index] } }];
+      span.events = [{ name: texts[index], timeUnixNano: span.startTimeUnixNano }];
+    });
+    const response = await fetch(`${url}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer test-token' },
+      body: JSON.stringify(body),
+    });
+    expect(response.status).toBe(200);
+    await waitFor(async () => (await spanCount(runId)) === texts.length && server.spool.bytes === 0, 20_000, 'every span stored');
+    const rows = await store.query<{ name: string }>(`SELECT name FROM baton.spans FINAL WHERE run_id = ${sqlString(runId)} AND name = ${sqlString("'; DROP TABLE baton.spans; --")}`);
+    expect(rows).toHaveLength(1);
   });
 
   it('GET / lists the runs (placeholder dashboard)', async () => {
