@@ -56,7 +56,8 @@ export interface SimulationOptions {
    * Safety phase (faults on) then liveness phase (faults healed). `safetyMs`:
    * every fault heals by then; default none (faults heal when their window ends),
    * 15,000 ms under `swarm`. `livenessMsMax`: after healing every workflow must
-   * end within it; default none (only a deadlock at the end is a violation).
+   * end within it; default none (only a deadlock at the end is a violation),
+   * 120,000 ms under `swarm`.
    */
   phases?: { safetyMs?: number; livenessMsMax?: number };
   /** The simulated store: latency, replica lag, write failures, sync delay. Default no faults. */

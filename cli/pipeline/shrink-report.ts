@@ -31,8 +31,9 @@ export function shrunkScenarioYaml(scenario: Scenario, seed: number, result: Shr
   const faults = document.createNode(result.shrunk);
   if (isSeq(faults)) for (const item of faults.items) if (isMap(item)) item.flow = true;
   document.set('faults', faults);
-  const safetyMs = result.options.phases?.safetyMs;
+  const { safetyMs, livenessMsMax } = result.options.phases ?? {};
   if (safetyMs !== undefined) document.setIn(['phases', 'safetyMs'], safetyMs);
+  if (livenessMsMax !== undefined) document.setIn(['phases', 'livenessMsMax'], livenessMsMax);
   const story = [
     ` Regression (found by baton): seed ${seed}${swarm ? ` under --swarm ${swarm}` : ''} broke "${result.checker}":`,
     ` ${result.violation.story} (at ${result.violation.atMs} virtual ms).`,

@@ -1,3 +1,4 @@
+import { livenessBoundMs } from '../faults/run-plan.js';
 import type { SimulationOptions } from '../options.js';
 import { BudgetChecker } from './budget-checker.js';
 import { ContextWindowChecker } from './context-window-checker.js';
@@ -22,7 +23,7 @@ export function createCheckers(options: SimulationOptions): Checker[] {
     new IntegrityChecker(accepts),
     new BudgetChecker(),
     new ContextWindowChecker(),
-    new LivenessChecker(options.phases?.livenessMsMax),
+    new LivenessChecker(livenessBoundMs(options)),
   ];
 }
 

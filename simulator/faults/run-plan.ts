@@ -1,11 +1,16 @@
 import type { SimulationOptions } from '../options.js';
 import { clipToSafetyPhase } from './fault-plan.js';
 import type { ScriptedFault } from './scripted-faults.js';
-import { DEFAULT_SWARM_SAFETY_MS, drawSwarmPlan, type SwarmTargets } from './swarm.js';
+import { DEFAULT_SWARM_LIVENESS_MS, DEFAULT_SWARM_SAFETY_MS, drawSwarmPlan, type SwarmTargets } from './swarm.js';
 
 /** Length of the safety phase of a run: the scenario's, else the swarm default, else none. */
 export function safetyPhaseMs(options: SimulationOptions): number | undefined {
   return options.phases?.safetyMs ?? (options.swarm ? DEFAULT_SWARM_SAFETY_MS : undefined);
+}
+
+/** Bound on the liveness phase: the scenario's, else the swarm default, else none (deadlock only). */
+export function livenessBoundMs(options: SimulationOptions): number | undefined {
+  return options.phases?.livenessMsMax ?? (options.swarm ? DEFAULT_SWARM_LIVENESS_MS : undefined);
 }
 
 /**

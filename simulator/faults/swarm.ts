@@ -30,6 +30,8 @@ const PROFILES: Record<SwarmPreset, SwarmProfile> = {
 
 /** Default length of the safety phase of a swarm run, when the scenario sets none. */
 export const DEFAULT_SWARM_SAFETY_MS = 15_000;
+/** Default bound of the liveness phase of a swarm run: every workflow ends within it after healing. */
+export const DEFAULT_SWARM_LIVENESS_MS = 120_000;
 
 /** The nodes a swarm may aim at. */
 export interface SwarmTargets {

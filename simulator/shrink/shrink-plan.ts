@@ -1,6 +1,6 @@
 import type { Tracer } from '@opentelemetry/api';
 import type { Violation } from '../checkers/violation.js';
-import { safetyPhaseMs } from '../faults/run-plan.js';
+import { livenessBoundMs, safetyPhaseMs } from '../faults/run-plan.js';
 import type { ScriptedFault } from '../faults/scripted-faults.js';
 import type { SimulationOptions } from '../options.js';
 import { simulate, type SimulationResult } from '../simulate.js';
@@ -62,7 +62,8 @@ export async function shrinkFaultPlan(request: ShrinkRequest): Promise<ShrinkRes
     ...request.options,
     swarm: undefined,
     faults: plan,
-    phases: { ...request.options.phases, safetyMs: safetyPhaseMs(request.options) },
+    // The swarm's phase defaults become explicit, so the script checks exactly what the swarm run checked.
+    phases: { ...request.options.phases, safetyMs: safetyPhaseMs(request.options), livenessMsMax: livenessBoundMs(request.options) },
     retainLog: false,
   });
   const violationOf = (result: SimulationResult) => result.violations.find((violation) => violation.checker === checker);
