@@ -13,6 +13,7 @@ export class CollectorMetrics {
   storeRetries = 0;
   segmentsWritten = 0;
   tornBytes = 0;
+  segmentsQuarantined = 0;
   readonly requestsRejected = new Map<RejectReason, number>();
 
   reject(reason: RejectReason): void {
@@ -32,6 +33,12 @@ export class CollectorMetrics {
     metric('baton_collector_spans_written_total', 'counter', 'Spans written to the store (replays included).', [['', this.spansWritten]]);
     metric('baton_collector_store_retries_total', 'counter', 'Failed store writes that will be retried.', [['', this.storeRetries]]);
     metric('baton_collector_spool_segments_written_total', 'counter', 'Spool segments moved to the store and deleted.', [['', this.segmentsWritten]]);
+    metric(
+      'baton_collector_spool_segments_quarantined_total',
+      'counter',
+      'Spool segments the reachable store kept refusing, moved to quarantine/.',
+      [['', this.segmentsQuarantined]],
+    );
     metric('baton_collector_spool_torn_bytes_total', 'counter', 'Bytes of unacknowledged torn writes dropped at replay.', [['', this.tornBytes]]);
     const reasons: RejectReason[] = ['malformed', 'unauthorized', 'too_large', 'unsupported_media_type', 'spool_full', 'overloaded', 'internal'];
     metric(

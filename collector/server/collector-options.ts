@@ -34,7 +34,7 @@ export interface CollectorServerOptions {
   /** What one request may contain (attribute counts, timestamps, ...). Defaults in `DEFAULT_OTLP_LIMITS`. */
   limits?: OtlpLimits;
   /** Pacing and backoff of the spool-to-store writer. */
-  drain?: Pick<SpoolDrainOptions, 'intervalMs' | 'backoffMsMin' | 'backoffMsMax'>;
+  drain?: Pick<SpoolDrainOptions, 'intervalMs' | 'backoffMsMin' | 'backoffMsMax' | 'quarantineAfterAttempts'>;
   /** fastify logger option. Default false. */
   logger?: boolean | { level: string };
   /** The collector's clock, ns since the epoch, for timestamp checks. Default the system clock. */

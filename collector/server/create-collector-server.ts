@@ -92,6 +92,14 @@ function drainToStore(context: CollectorContext, app: FastifyInstance): SpoolDra
       metrics.storeRetries += 1;
       if (attempt === 1 || attempt % 10 === 0) app.log.warn({ err: error, attempt, waitMs }, 'store write failed; will retry');
     },
+    storeReachable: async () => {
+      await options.store.query('SELECT 1 AS ok');
+      return true;
+    },
+    onQuarantine: (segment, movedTo, error) => {
+      metrics.segmentsQuarantined += 1;
+      app.log.error({ err: error, segment: segment.path, movedTo }, 'the store keeps refusing a spool segment; quarantined it');
+    },
     onTornTail: (segment, tornBytes) => {
       metrics.tornBytes += tornBytes;
       app.log.warn({ segment: segment.path, tornBytes }, 'dropped an unacknowledged torn write at the end of a spool segment');

@@ -13,6 +13,15 @@ export interface SpoolDrainOptions {
   backoffMsMin?: number;
   /** Longest wait between store retries, ms. Default 30,000. */
   backoffMsMax?: number;
+  /**
+   * Failed attempts on one segment, while `storeReachable` says the store is
+   * up, after which the segment is quarantined instead of blocking the spool
+   * (a row the store refuses for good). Default 20 (minutes, with backoff).
+   */
+  quarantineAfterAttempts?: number;
+  /** Whether the store answers at all; an outage never quarantines. Default: always false (never quarantine). */
+  storeReachable?: () => Promise<boolean>;
+  onQuarantine?: (segment: SealedSegment, movedTo: string, error: unknown) => void;
   /** Runs before each store write, e.g. to migrate the schema once the store is reachable. */
   beforeWrite?: () => Promise<void>;
   /** Told about progress (for metrics and logs). */
@@ -24,12 +33,14 @@ export interface SpoolDrainOptions {
 export const DEFAULT_DRAIN_INTERVAL_MS = 250;
 export const DEFAULT_BACKOFF_MS_MIN = 100;
 export const DEFAULT_BACKOFF_MS_MAX = 30_000;
+export const DEFAULT_QUARANTINE_AFTER_ATTEMPTS = 20;
 
 /**
  * Moves sealed spool segments to the store, oldest first, one at a time. A
  * segment is deleted only after every insert for it returned; a failure is
- * retried with exponential backoff, forever (the spool's byte limit is what
- * pushes back on clients). Replaying a segment after a crash re-inserts rows
+ * retried with exponential backoff (the spool's byte limit is what pushes back
+ * on clients) for as long as the store is unreachable. A segment the reachable
+ * store keeps refusing is quarantined after `quarantineAfterAttempts`. Replaying a segment after a crash re-inserts rows
  * the store may already hold; the tables are ReplacingMergeTree keyed by span
  * id and reports read FINAL, so nothing shows twice.
  */
@@ -93,11 +104,24 @@ export class SpoolDrain {
         this.options.onWritten?.(spans.length, segment);
         return;
       } catch (error) {
+        if (attempt >= (this.options.quarantineAfterAttempts ?? DEFAULT_QUARANTINE_AFTER_ATTEMPTS) && (await this.storeIsReachable())) {
+          const movedTo = await this.spool.quarantine(segment);
+          this.options.onQuarantine?.(segment, movedTo, error);
+          return;
+        }
         const min = this.options.backoffMsMin ?? DEFAULT_BACKOFF_MS_MIN;
         const waitMs = Math.min(this.options.backoffMsMax ?? DEFAULT_BACKOFF_MS_MAX, min * 2 ** Math.min(attempt - 1, 30));
         this.options.onRetry?.(error, attempt, waitMs);
         await this.sleep(waitMs);
       }
+    }
+  }
+
+  private async storeIsReachable(): Promise<boolean> {
+    try {
+      return (await this.options.storeReachable?.()) ?? false;
+    } catch {
+      return false;
     }
   }
 

@@ -1,5 +1,5 @@
-import { mkdir, open, readdir, stat, unlink, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 
 /** Where and how much the spool keeps. Defaults are set where read, in `Spool.open`. */
 export interface SpoolOptions {
@@ -30,6 +30,8 @@ export interface SealedSegment {
 }
 
 const SEGMENT_NAME = /^segment-(\d{12})\.spool$/;
+/** Subdirectory of segments the store refused; never replayed unless moved back. */
+export const QUARANTINE_DIR = 'quarantine';
 
 interface PendingAppend {
   frame: Buffer;
@@ -145,6 +147,25 @@ export class Spool {
       this.bytesOnDisk -= segment.bytes;
       this.refusing = false;
     });
+  }
+
+  /**
+   * Moves a sealed segment the store keeps refusing to `quarantine/` under the
+   * spool directory, so the segments behind it can flow. Nothing is deleted:
+   * moving the file back into the spool directory replays it at the next start.
+   */
+  quarantine(segment: SealedSegment): Promise<string> {
+    return this.enqueue(async () => {
+      const index = this.sealedSegments.indexOf(segment);
+      if (index < 0) return;
+      const dir = join(this.dir, QUARANTINE_DIR);
+      await mkdir(dir, { recursive: true });
+      await rename(segment.path, join(dir, basename(segment.path)));
+      await syncDirectory(this.dir);
+      this.sealedSegments.splice(index, 1);
+      this.bytesOnDisk -= segment.bytes;
+      this.refusing = false;
+    }).then(() => join(this.dir, QUARANTINE_DIR, basename(segment.path)));
   }
 
   /** Writes what is pending, then closes the active segment. */

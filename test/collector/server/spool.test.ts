@@ -133,4 +133,57 @@ describe('SpoolDrain', () => {
     await next.stop();
     await replayed.close();
   });
+
+  it('quarantines a segment the reachable store keeps refusing, and moves on', async () => {
+    const dir = tempDir('spool');
+    const spool = await Spool.open({ dir });
+    const store = new MemoryStore();
+    const insert = store.insert.bind(store);
+    store.insert = async (table, rows) => {
+      if ((rows as { name?: string }[]).some((row) => row.name === 'span-666')) throw new Error('Cannot parse input (simulated poison row)');
+      return insert(table, rows);
+    };
+    let quarantined = '';
+    const drain = new SpoolDrain(spool, store, {
+      intervalMs: 5,
+      backoffMsMin: 1,
+      quarantineAfterAttempts: 3,
+      storeReachable: async () => true,
+      onQuarantine: (_segment, movedTo) => (quarantined = movedTo),
+    });
+    await spool.append(frame(666));
+    await spool.sealActive();
+    await spool.append(frame(1));
+    drain.start();
+    await waitFor(() => store.spanIds().length === 1, 5_000, 'the good segment behind the poison one');
+    expect(quarantined).toBe(join(dir, 'quarantine', 'segment-000000000001.spool'));
+    expect(existsSync(quarantined)).toBe(true);
+    await drain.stop();
+    await spool.close();
+    expect((await Spool.open({ dir })).sealed().map((segment) => segment.path)).not.toContain(join(dir, 'segment-000000000001.spool'));
+  });
+
+  it('never quarantines while the store is unreachable', async () => {
+    const spool = await Spool.open({ dir: tempDir('spool') });
+    const store = new MemoryStore();
+    store.failInserts = Number.POSITIVE_INFINITY;
+    let retries = 0;
+    let quarantines = 0;
+    const drain = new SpoolDrain(spool, store, {
+      intervalMs: 5,
+      backoffMsMin: 1,
+      backoffMsMax: 2,
+      quarantineAfterAttempts: 2,
+      storeReachable: async () => false,
+      onRetry: () => (retries += 1),
+      onQuarantine: () => (quarantines += 1),
+    });
+    await spool.append(frame(1));
+    drain.start();
+    await waitFor(() => retries >= 10, 5_000, 'ten failed writes');
+    expect(quarantines).toBe(0);
+    expect(spool.bytes).toBeGreaterThan(0);
+    await drain.stop();
+    await spool.close();
+  });
 });
