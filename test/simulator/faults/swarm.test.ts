@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { drawSwarmPlan, SWARM_PRESETS } from '../../../simulator/faults/swarm.js';
 import { SCRIPTED_FAULT_KINDS } from '../../../simulator/faults/scripted-faults.js';
+import { livenessBoundMs, safetyPhaseMs } from '../../../simulator/faults/run-plan.js';
 import { parseScenario, simulationOptions } from '../../../scenarios/format/load-scenario.js';
 import { runTiny, tinyWorld } from '../support/tiny-world.js';
 
@@ -34,6 +35,15 @@ describe('swarm', () => {
     expect(swarmed.result.faultPlan.length).toBeGreaterThan(0);
     const scripted = await runTiny(tinyWorld({ seed: 5, faults: swarmed.result.faultPlan, phases: { safetyMs: 15_000 } }));
     expect(scripted.result.eventLogHash).toBe(swarmed.result.eventLogHash);
+  });
+
+  it('a swarm run bounds both phases unless the scenario does', () => {
+    const options = tinyWorld({ swarm: 'lite' });
+    expect(safetyPhaseMs(options)).toBe(15_000);
+    expect(livenessBoundMs(options)).toBe(120_000);
+    expect(livenessBoundMs(tinyWorld({ swarm: 'lite', phases: { livenessMsMax: 5_000 } }))).toBe(5_000);
+    expect(livenessBoundMs(tinyWorld())).toBeUndefined();
+    expect(safetyPhaseMs(tinyWorld())).toBeUndefined();
   });
 
   it('the liveness phase starts when every fault is healed', async () => {
