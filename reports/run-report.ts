@@ -1,5 +1,5 @@
 import type { SpanStore } from '../collector/store/span-store.js';
-import { num, runScope, type RunScope } from './sql.js';
+import { num, round6, runScope, type RunScope } from './sql.js';
 import { handoffMetrics, type HandoffMetrics } from './metrics/handoff-metrics.js';
 import { coordinationMetrics, type CoordinationMetrics } from './metrics/coordination-metrics.js';
 import { workflowMetrics, type BudgetMetrics, type CheckpointMetrics, type WorkflowMetrics } from './metrics/workflow-metrics.js';
@@ -25,6 +25,8 @@ export interface KeyMetrics {
   checkpointLagMsMax: number;
   /** recovery_operations = recovery.operations. */
   recoveryOperations: number;
+  /** recovery_operations as the seed's rate: recovery.operations per virtual minute of workflows.spanMs. */
+  recoveryOperationsPerMin: number;
   /** active_workflows = workflows.activeMax. */
   activeWorkflowsMax: number;
 }
@@ -109,6 +111,7 @@ export async function computeRunReport(store: SpanStore, runId: string, options:
       agentErrorRate: agents.errorRate,
       checkpointLagMsMax: checkpoints.lagMsMax,
       recoveryOperations: recovery.operations,
+      recoveryOperationsPerMin: workflows.spanMs === 0 ? 0 : round6(recovery.operations / (workflows.spanMs / 60_000)),
       activeWorkflowsMax: workflows.activeMax,
     },
   };

@@ -13,6 +13,8 @@ export interface WorkflowMetrics {
   durationMs: Percentiles;
   /** Most workflows running at once (at some workflow's start). */
   activeMax: number;
+  /** From the first workflow's start to the last one's end: the stretch of virtual time the run covers. */
+  spanMs: number;
 }
 
 /** Checkpoints (spans of coordination kind `checkpoint`) and how far apart they are. */
@@ -49,7 +51,7 @@ export interface BudgetMetrics {
 export const workflowSql = {
   outcomes: (s: RunScope) =>
     `SELECT count() AS total, countIf(error_type = '') AS completed, countIf(error_type = 'partial') AS partial, ` +
-    `${percentilesSql('duration_ns')} FROM ${s.spans} WHERE ${s.where} AND operation = 'invoke_workflow'`,
+    `max(end_ns) - min(start_ns) AS span_ns, ${percentilesSql('duration_ns')} FROM ${s.spans} WHERE ${s.where} AND operation = 'invoke_workflow'`,
   activeMax: (s: RunScope) =>
     `SELECT max(active) AS active_max FROM (SELECT started_ns, countIf(other_start_ns <= started_ns AND other_end_ns > started_ns) AS active FROM ` +
     `(SELECT run_id, start_ns AS started_ns FROM ${s.spans} WHERE ${s.where} AND operation = 'invoke_workflow') AS lhs ALL INNER JOIN ` +
@@ -100,6 +102,7 @@ export async function workflowMetrics(
       failed: total - completed - partial,
       durationMs: percentilesOf(outcome, total),
       activeMax: total === 0 ? 0 : num(activeRows[0]?.active_max),
+      spanMs: total === 0 ? 0 : nsToMs(outcome.span_ns),
     },
     checkpoints: { total: num(lagRows[0]?.total), lagMsMax: total === 0 ? 0 : nsToMs(lagRows[0]?.max_ns), lagMsP99: lag.p99 },
     budgets: {

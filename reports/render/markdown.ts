@@ -34,7 +34,7 @@ export function renderMarkdown(doc: ReportDocument): string {
   lines.push(`| handoff_success_rate | ${pct(key.handoffSuccessRate)} |`);
   lines.push(`| agent_error_rate | ${pct(key.agentErrorRate)} |`);
   lines.push(`| checkpoint_lag (max) | ${fmt(key.checkpointLagMsMax)} ms (${doc.checkpoints.total} checkpoints) |`);
-  lines.push(`| recovery_operations | ${key.recoveryOperations} |`);
+  lines.push(`| recovery_operations | ${key.recoveryOperations} (${fmt(key.recoveryOperationsPerMin, 2)} per virtual minute) |`);
   lines.push(`| active_workflows (max) | ${key.activeWorkflowsMax} |`);
 
   if (doc.handoffs.byPair.length > 0) {

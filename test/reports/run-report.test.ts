@@ -50,6 +50,7 @@ describe.each([0, 1])('computeRunReport on fixture %i', (index) => {
       agentErrorRate: e.agents.errorRate,
       checkpointLagMsMax: e.checkpoints.lagMsMax,
       recoveryOperations: e.recovery.operations,
+      recoveryOperationsPerMin: Math.round((e.recovery.operations / (e.workflows.spanMs / 60_000)) * 1e6) / 1e6,
       activeWorkflowsMax: e.workflows.activeMax,
     });
   });

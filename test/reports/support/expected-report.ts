@@ -135,6 +135,7 @@ export function expectedReport(fixture: SpanFixture) {
       failed: workflows.filter((s) => s.error_type !== '' && s.error_type !== 'partial').length,
       durationMs: percentiles(workflows.map(dur)),
       activeMax,
+      spanMs: ms(Number(workflows.map((w) => BigInt(w.end_ns)).reduce((a, b) => (b > a ? b : a)) - workflows.map((w) => BigInt(w.start_ns)).reduce((a, b) => (b < a ? b : a)))),
     },
     handoffs: {
       total: handoffs.length,

@@ -9,7 +9,7 @@ export function documentWith(options: { failAssertion?: boolean; violation?: boo
   const successRate = 0.9;
   return {
     run: { id: 'r1', scenario: 'sample', seed: 7, batonVersion: '0.1.0', configHash: 'c', eventLogHash: 'e' },
-    workflows: { total: 2, completed: 2, partial: 0, failed: 0, durationMs: { p50: 10, p95: 20, p99: 20, max: 20 }, activeMax: 2 },
+    workflows: { total: 2, completed: 2, partial: 0, failed: 0, durationMs: { p50: 10, p95: 20, p99: 20, max: 20 }, activeMax: 2, spanMs: 30 },
     handoffs: {
       total: 10, succeeded: 9, failed: 1, successRate, latencyMs: { p50: 5, p95: 9, p99: 9.5, max: 10 },
       byPair: [{ source: 'a', target: 'b', total: 10, succeeded: 9, failed: 1, successRate, latencyMs: { p50: 5, p95: 9, p99: 9.5, max: 10 } }],
@@ -28,7 +28,7 @@ export function documentWith(options: { failAssertion?: boolean; violation?: boo
     recovery: { operations: 1, recovered: 1, unrecovered: 0, timeMs: zero },
     checkpoints: { total: 0, lagMsMax: 20, lagMsP99: 20 },
     budgets: { tokensPerWorkflow: { p50: 75, p95: 80, p99: 80, max: 80 }, agentCallsPerWorkflow: { p50: 2, p95: 2, p99: 2, max: 2 } },
-    keyMetrics: { workflowDurationP99Ms: 20, handoffSuccessRate: successRate, agentErrorRate: 0, checkpointLagMsMax: 20, recoveryOperations: 1, activeWorkflowsMax: 2 },
+    keyMetrics: { workflowDurationP99Ms: 20, handoffSuccessRate: successRate, agentErrorRate: 0, checkpointLagMsMax: 20, recoveryOperations: 1, recoveryOperationsPerMin: 2000, activeWorkflowsMax: 2 },
     verdict: {
       passed: !options.failAssertion && !options.violation,
       exitCode: options.failAssertion || options.violation ? 1 : 0,
