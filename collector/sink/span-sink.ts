@@ -22,6 +22,12 @@ export interface SpanSinkOptions {
    * growing without bound. Default 4 × bufferRowsMax.
    */
   bufferRowsHardMax?: number;
+  /**
+   * Batches written at the same time. Inserts are idempotent and unordered, and
+   * a server parses each insert on one thread, so two in flight roughly double
+   * throughput. Default 2.
+   */
+  writesInFlightMax?: number;
   /** Attempts per batch for retryable store errors (server down, restarting). Default 5. */
   attemptsMax?: number;
   /** First wait before retrying a batch. Default 500 ms. */
@@ -35,6 +41,7 @@ export interface SpanSinkOptions {
 export const DEFAULT_BATCH_ROWS = 10_000;
 export const DEFAULT_FLUSH_INTERVAL_MS = 1_000;
 export const DEFAULT_BUFFER_ROWS_MAX = 50_000;
+export const DEFAULT_WRITES_IN_FLIGHT_MAX = 2;
 export const DEFAULT_SINK_ATTEMPTS_MAX = 5;
 export const DEFAULT_SINK_BACKOFF_MS_MIN = 500;
 export const DEFAULT_SINK_BACKOFF_MS_MAX = 10_000;
@@ -57,8 +64,8 @@ interface Batch {
 }
 
 /**
- * Turns finished spans into rows and writes them to a store in batches, one
- * write at a time. A batch is cut when it reaches `batchRows` or
+ * Turns finished spans into rows and writes them to a store in batches, up
+ * to `writesInFlightMax` at a time. A batch is cut when it reaches `batchRows` or
  * `flushIntervalMs` after its first row, whichever comes first. Memory is
  * bounded: past `bufferRowsMax` rows held, `add` returns a promise to await
  * (backpressure); past `bufferRowsHardMax` it throws. A failed batch is
@@ -71,7 +78,11 @@ export class SpanSink {
   private spans: SpanRow[] = [];
   private events: SpanEventRow[] = [];
   private rowsHeld = 0;
-  private writing: Promise<void> = Promise.resolve();
+  /** Batches cut but not yet being written. */
+  private queue: Batch[] = [];
+  private writesInFlight = 0;
+  /** flush() callers waiting for the queue to drain. */
+  private idleWaiters: (() => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
   /** Producers waiting for room. Always resolved, never rejected: a producer that ignored the promise must not crash the process with an unhandled rejection; the failure surfaces at the next add() or flush(). */
   private waiters: (() => void)[] = [];
@@ -115,7 +126,7 @@ export class SpanSink {
   /** Writes every buffered row; resolves when the store has them all, rejects if a batch failed for good. */
   async flush(): Promise<void> {
     this.cutBatch();
-    await this.writing;
+    if (this.writesInFlight > 0 || this.queue.length > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     if (this.failure !== undefined) throw this.failure;
   }
 
@@ -167,7 +178,23 @@ export class SpanSink {
     const batch: Batch = { spans: this.spans, events: this.events, spansDone: false };
     this.spans = [];
     this.events = [];
-    this.writing = this.writing.then(() => this.writeBatch(batch));
+    this.queue.push(batch);
+    this.pump();
+  }
+
+  /** Starts queued batches up to `writesInFlightMax`; wakes flush() callers once all are written. */
+  private pump(): void {
+    const inFlightMax = Math.max(1, this.options.writesInFlightMax ?? DEFAULT_WRITES_IN_FLIGHT_MAX);
+    while (this.writesInFlight < inFlightMax && this.queue.length > 0) {
+      const batch = this.queue.shift()!;
+      this.writesInFlight += 1;
+      // writeBatch never rejects: failures are recorded in `this.failure`.
+      void this.writeBatch(batch).then(() => {
+        this.writesInFlight -= 1;
+        this.pump();
+      });
+    }
+    if (this.writesInFlight === 0 && this.queue.length === 0) for (const wake of this.idleWaiters.splice(0)) wake();
   }
 
   private async writeBatch(batch: Batch): Promise<void> {

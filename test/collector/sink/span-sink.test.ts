@@ -47,7 +47,7 @@ const tick = () => new Promise((resolve) => setImmediate(resolve));
 describe('SpanSink', () => {
   it('cuts a batch when it reaches batchRows (spans + events)', async () => {
     const store = new MemoryStore();
-    const sink = new SpanSink(store, { batchRows: 10, flushIntervalMs: 0 });
+    const sink = new SpanSink(store, { batchRows: 10, flushIntervalMs: 0, writesInFlightMax: 1 });
     for (let index = 0; index < 12; index++) expect(sink.add(spanRecord(index), run)).toBeUndefined();
     await tick();
     // 5 spans + 5 events = 10 rows, twice; 2 spans + 2 events wait for flush.
@@ -60,6 +60,32 @@ describe('SpanSink', () => {
     await sink.flush();
     expect(store.spanIds).toHaveLength(12);
     expect(sink.counters).toEqual({ spansWritten: 12, eventsWritten: 12, batchesWritten: 3, batchesRetried: 0, spansDropped: 0 });
+  });
+
+  it('writes up to writesInFlightMax batches at once; the rest wait their turn', async () => {
+    const store = new MemoryStore();
+    store.hold();
+    let active = 0;
+    let activeMax = 0;
+    const original = store.insert.bind(store);
+    store.insert = async (table, rows) => {
+      active += 1;
+      activeMax = Math.max(activeMax, active);
+      try {
+        await original(table, rows);
+      } finally {
+        active -= 1;
+      }
+    };
+    const sink = new SpanSink(store, { batchRows: 2, flushIntervalMs: 0, writesInFlightMax: 2 });
+    for (let index = 0; index < 5; index++) sink.add(spanRecord(index), run);
+    await tick();
+    expect(active).toBe(2);
+    store.release();
+    await sink.flush();
+    expect(activeMax).toBe(2);
+    expect([...store.spanIds].sort()).toEqual(Array.from({ length: 5 }, (_, index) => spanRecord(index).spanId));
+    expect(sink.counters).toMatchObject({ spansWritten: 5, batchesWritten: 5 });
   });
 
   it('writes a small batch flushIntervalMs after its first row without a flush call', async () => {
