@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ChdbStore } from '../../collector/store/chdb-store.js';
-import { repoRoot, runBaton } from '../support/cli.js';
+import { repoRoot, tsNodeArgs } from '../support/cli.js';
 
 /**
  * The sweep of issue 3's "done means": 1,000 seeds of the research pipeline
@@ -18,29 +19,47 @@ const dir = mkdtempSync(join(tmpdir(), 'baton-long-sweep-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const scenario = join(repoRoot, 'scenarios', 'research-pipeline.yaml');
 
+/** Runs `baton sweep` in its own process (async, so two can share the machine's two cores). */
 function sweep(name: string, dataDir: string, extra: string[]) {
   const out = join(dir, name);
-  const result = runBaton(dir, ['sweep', scenario, '--seeds', SEEDS, '--swarm', 'default', '--data-dir', join(dir, dataDir), '--out', out, '--sweep-id', 'long-sweep', ...extra], {
-    timeout: 590_000,
+  const args = ['sweep', scenario, '--seeds', SEEDS, '--swarm', 'default', '--data-dir', join(dir, dataDir), '--out', out, '--sweep-id', 'long-sweep', ...extra];
+  return new Promise<{ code: number | null; stderr: string; document: any; wall: { seedsPerSecond: number; totalMs: number } }>((resolve, reject) => {
+    const child = spawn(process.execPath, tsNodeArgs('cli/entry.ts', args), { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+    let stderr = '';
+    child.stdout.resume();
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      try {
+        const document = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8'));
+        resolve({ code, stderr, document, wall: document.wall });
+      } catch (error) {
+        reject(new Error(`sweep ${name} exited ${code} without sweep.json:\n${stderr}`, { cause: error }));
+      }
+    });
   });
-  expect(result.stderr, result.stderr).not.toMatch(/internal error/);
-  expect([0, 1]).toContain(result.code);
-  const document = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8'));
-  return { result, document, wall: document.wall as { seedsPerSecond: number; totalMs: number } };
 }
 
 describe('1,000-seed swarm sweep of the research pipeline', () => {
   it('finishes with progress, stores every run, and does not depend on --jobs or sharding', async () => {
-    const one = sweep('jobs-1', 'chdb-1', ['--jobs', '1']);
-    expect(one.result.stderr).toMatch(/1000\/1000 .*seeds\/s .*violations \d+ .*ETA/);
+    // Two cores: the --jobs 1 sweep runs beside the two shards (one after the other, one job each);
+    // then the --jobs 2 sweep has the machine to itself.
+    const [one, [shardA, shardB]] = await Promise.all([
+      sweep('jobs-1', 'chdb-1', ['--jobs', '1']),
+      (async () => {
+        const first = await sweep('shard-1', 'chdb-shards', ['--jobs', '1', '--shard', '1/2']);
+        return [first, await sweep('shard-2', 'chdb-shards', ['--jobs', '1', '--shard', '2/2'])] as const;
+      })(),
+    ]);
+    const two = await sweep('jobs-2', 'chdb-2', ['--jobs', '2']);
+    for (const run of [one, two, shardA, shardB]) {
+      expect(run.stderr).not.toMatch(/internal error/);
+      expect(run.code).toBe(run.document.aggregate.failed === 0 ? 0 : 1);
+    }
+    expect(one.stderr).toMatch(/1000\/1000 .*seeds\/s .*violations \d+ .*ETA/);
     expect(one.document.aggregate).toMatchObject({ seedsRequested: 1000, seedsStored: 1000, seedsMissing: 0 });
-    expect(one.result.code).toBe(one.document.aggregate.failed === 0 ? 0 : 1);
     expect(one.document.aggregate.faults.injected).toBeGreaterThan(1000);
-
-    const two = sweep('jobs-2', 'chdb-2', ['--jobs', '2']);
-    const shardA = sweep('shard-1', 'chdb-shards', ['--jobs', '2', '--shard', '1/2']);
     expect(shardA.document.aggregate).toMatchObject({ seedsStored: 500, seedsMissing: 500 });
-    const shardB = sweep('shard-2', 'chdb-shards', ['--jobs', '2', '--shard', '2/2']);
 
     const { wall: _one, ...reference } = one.document;
     const { wall: _two, ...withTwoJobs } = two.document;
