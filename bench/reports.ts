@@ -107,11 +107,11 @@ async function benchEngine(
     },
     {
       bench: 'reports',
-      metric: `${engine}: one sweep's aggregate (1,000 runs = 352 k spans, filtered by sweep_id, out of ${label})`,
+      metric: `${engine}: one sweep's aggregate (1,000 runs = 352 k spans, by run_id IN the sweep's runs, out of ${label})`,
       value: median(oneSweep),
       unit: 'ms',
       samples: rounds,
-      note: 'sweep_id is not in the sort key: a full scan',
+      note: 'filtering spans by sweep_id instead scans all 10 M (3 s on 18.16)',
     },
   ];
 }
