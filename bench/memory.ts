@@ -33,7 +33,7 @@ interface ChildResult {
 
 /** Peak RSS of `baton sweep` over `seeds` seeds (--swarm default, --jobs 2), from GNU time. */
 function measureSweepCommand(seeds: number): ChildResult {
-  const dataDir = '/tmp/baton-bench/memory-sweep';
+  const dataDir = `/tmp/baton-bench/memory-sweep-${process.pid}`;
   rmSync(dataDir, { recursive: true, force: true });
   const args = ['-f', 'BATON_MAX_RSS_KIB %M', process.execPath, '--import', 'tsx', 'cli/entry.ts', 'sweep', RESEARCH_PIPELINE_FILE];
   args.push('--seeds', `1..${seeds}`, '--swarm', 'default', '--jobs', '2', '--data-dir', dataDir, '--format', 'json', '--out', `${dataDir}-out`);
