@@ -71,6 +71,7 @@ export async function simulate(options: SimulationOptions, tracer: Tracer): Prom
   const clocks = new NodeClocks(kernel);
 
   const checkers: Checker[] = createCheckers(options);
+  const violations: Violation[] = [];
   const nowMs = (): number => kernel.nowUs() / 1000;
   const phaseListeners: ((report: PhaseReport) => void)[] = [];
   const observer = {
@@ -105,7 +106,11 @@ export async function simulate(options: SimulationOptions, tracer: Tracer): Prom
     const state = healthyAgent();
     agentStates.set(agent.name, state);
     const inner = options.behaviours?.[agent.name] ?? new SimBehaviour(clock, random.stream(`agent/${agent.name}`), agent.behaviour);
-    behaviours[agent.name] = new FaultyBehaviour(inner, agent.name, state, clock, random.stream(`faults/agent/${agent.name}`), recordFault);
+    behaviours[agent.name] = new FaultyBehaviour(inner, agent.name, state, clock, random.stream(`faults/agent/${agent.name}`), recordFault, (name, error) => {
+      const message = error instanceof Error ? error.message : String(error);
+      log.append(kernel.nowUs(), `crash.behaviour ${name} ${message.split('\n')[0]}`);
+      violations.push({ checker: 'crash', classification: 'crash', seed: options.seed, atMs: nowMs(), story: `agent ${name}'s behaviour threw: ${message.split('\n')[0]}` });
+    });
   }
   const { supervisors } = createCoreNodes(env, clock, random, { ...options, behaviours });
 
@@ -127,9 +132,10 @@ export async function simulate(options: SimulationOptions, tracer: Tracer): Prom
     // Racing supervisors (`supervisorsCount`): every instance runs every workflow; the first one's outcome is reported.
     const runs = supervisors.map((supervisor) => supervisor.runWorkflow(instance));
     void runs[0]!.then((outcome) => outcomes.push(outcome));
+    // A workflow that rejects is core crashing: a `crash` violation, never an unhandled rejection.
+    for (const run of runs) run.catch((error: unknown) => violations.push(harnessViolation(error, options.seed, nowMs())));
   });
 
-  const violations: Violation[] = [];
   try {
     await kernel.run();
   } catch (error) {

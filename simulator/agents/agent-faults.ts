@@ -28,6 +28,7 @@ export type AgentFaultListener = (kind: string, agent: string) => void;
 /**
  * Wraps an agent's behaviour with the faults of `state`: slowdown (the extra
  * time is waited after the work), injected errors, hangs and token blow-up.
+ * A behaviour that throws is reported to `onThrow` and counts as a failed attempt.
  * With every fault off it draws nothing and changes nothing.
  */
 export class FaultyBehaviour implements AgentBehaviour {
@@ -38,6 +39,7 @@ export class FaultyBehaviour implements AgentBehaviour {
     private readonly clock: Clock,
     private readonly stream: RandomStream,
     private readonly onFault: AgentFaultListener = () => {},
+    private readonly onThrow: (agent: string, error: unknown) => void = () => {},
   ) {}
 
   async perform(request: WorkRequest): Promise<WorkResult> {
@@ -49,7 +51,15 @@ export class FaultyBehaviour implements AgentBehaviour {
     const slowdown = this.state.slowdownFactor;
     const tokensFactor = this.state.tokensFactor;
     const startedUs = this.clock.nowUs();
-    const result = await this.inner.perform(request);
+    let result: WorkResult;
+    try {
+      result = await this.inner.perform(request);
+    } catch (error) {
+      // A behaviour that throws is a crash of the code under test: reported, and the attempt fails
+      // (instead of an unhandled rejection that would end the process or the sweep worker).
+      this.onThrow(this.agent, error);
+      return { ok: false, error: 'behaviour_threw', inputTokens: 0, outputTokens: 0 };
+    }
     if (slowdown > 1) {
       this.onFault('agent_slowdown', this.agent);
       await this.clock.sleepMs(((this.clock.nowUs() - startedUs) / 1000) * (slowdown - 1));

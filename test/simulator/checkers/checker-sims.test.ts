@@ -86,3 +86,19 @@ describe('checkers in simulated runs', () => {
     expect(await checkersHit({ phases: { livenessMsMax: 2_000 } })).toEqual([]);
   });
 });
+
+describe('crashes of core', () => {
+  it('an agent behaviour that throws is a crash-class violation with the seed and the error, not a dead process', async () => {
+    const throwing: Record<string, AgentBehaviour> = {
+      researcher: {
+        perform: () => {
+          throw new Error('behaviour exploded');
+        },
+      },
+    };
+    const run = await runTiny(tinyWorld({ behaviours: throwing, workload: { instances: 1 } }));
+    const crash = run.result.violations.find((violation) => violation.classification === 'crash');
+    expect(crash).toMatchObject({ checker: 'crash', seed: 7, story: "agent researcher's behaviour threw: behaviour exploded" });
+    expect(run.lines.some((line) => line === 'crash.behaviour researcher behaviour exploded')).toBe(true);
+  });
+});
