@@ -6,7 +6,10 @@ import type { SpanEventRow, SpanRow } from '../store/rows.js';
 
 /** Batching, memory bound and retries of the sink. Every default is listed here. */
 export interface SpanSinkOptions {
-  /** A batch is written once it holds this many rows (spans + span events). Default 10,000. */
+  /**
+   * A batch is written once it holds this many span rows (their event rows ride
+   * along: `bufferRowsMax` bounds the total). Default 10,000.
+   */
   batchRows?: number;
   /** A non-empty batch is written at most this long after its first row. 0 turns the timer off. Default 1,000 ms. */
   flushIntervalMs?: number;
@@ -116,7 +119,7 @@ export class SpanSink {
     this.spans.push(spanRow(span, run));
     for (const row of eventRows) this.events.push(row);
     this.rowsHeld += 1 + eventRows.length;
-    if (this.spans.length + this.events.length >= (this.options.batchRows ?? DEFAULT_BATCH_ROWS)) this.cutBatch();
+    if (this.spans.length >= (this.options.batchRows ?? DEFAULT_BATCH_ROWS)) this.cutBatch();
     else this.armTimer();
     if (this.rowsHeld < bufferRowsMax) return;
     this.cutBatch();

@@ -45,12 +45,12 @@ const noWait = async () => undefined;
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('SpanSink', () => {
-  it('cuts a batch when it reaches batchRows (spans + events)', async () => {
+  it('cuts a batch when it reaches batchRows span rows; their events ride along', async () => {
     const store = new MemoryStore();
-    const sink = new SpanSink(store, { batchRows: 10, flushIntervalMs: 0, writesInFlightMax: 1 });
+    const sink = new SpanSink(store, { batchRows: 5, flushIntervalMs: 0, writesInFlightMax: 1 });
     for (let index = 0; index < 12; index++) expect(sink.add(spanRecord(index), run)).toBeUndefined();
     await tick();
-    // 5 spans + 5 events = 10 rows, twice; 2 spans + 2 events wait for flush.
+    // 5 spans (+ their 5 events), twice; 2 spans wait for flush.
     expect(store.inserts).toEqual([
       { table: 'spans', rows: 5 },
       { table: 'span_events', rows: 5 },
@@ -77,7 +77,7 @@ describe('SpanSink', () => {
         active -= 1;
       }
     };
-    const sink = new SpanSink(store, { batchRows: 2, flushIntervalMs: 0, writesInFlightMax: 2 });
+    const sink = new SpanSink(store, { batchRows: 1, flushIntervalMs: 0, writesInFlightMax: 2 });
     for (let index = 0; index < 5; index++) sink.add(spanRecord(index), run);
     await tick();
     expect(active).toBe(2);
