@@ -29,5 +29,5 @@ VOLUME ["/var/lib/baton/spool"]
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:4318/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # A token is required off loopback: pass BATON_COLLECTOR_TOKEN.
-ENTRYPOINT ["node", "dist/collector/server/main.js", "--host", "0.0.0.0", "--port", "4318", "--spool", "/var/lib/baton/spool", "--data", "/var/lib/baton/chdb"]
+ENTRYPOINT ["node", "dist/cli/entry.js", "collector", "--host", "0.0.0.0", "--port", "4318", "--spool", "/var/lib/baton/spool", "--data-dir", "/var/lib/baton/chdb"]
 CMD []

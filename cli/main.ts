@@ -8,9 +8,11 @@ import { pruneCommand } from './commands/prune-command.js';
 import { compareCommand } from './commands/compare-command.js';
 import { sweepCommand } from './commands/sweep-command.js';
 import { replayCommand } from './commands/replay-command.js';
+import { collectorCommand } from './commands/collector-command.js';
 import { ScenarioError } from '../scenarios/format/scenario-error.js';
 import { AssertionSyntaxError } from '../reports/assertions.js';
 import { StoreError } from '../collector/store/span-store.js';
+import { CollectorConfigError } from '../collector/server/collector-errors.js';
 import { RunNotFoundError } from '../reports/run-report.js';
 import { BATON_VERSION } from './version.js';
 
@@ -28,6 +30,7 @@ Commands:
   scenarios          list the built-in scenarios
   migrate            create or upgrade the ClickHouse schema
   prune              drop stored runs older than --older-than (e.g. 30d)
+  collector          OTLP/HTTP trace receiver into ClickHouse, with the dashboard at /
 
 Run "baton <command> --help" for a command's options.
 Exit codes: 0 passed, 1 assertions or invariants failed, 2 bad input, 3 infrastructure failure.
@@ -45,7 +48,7 @@ const COMMANDS: Record<string, Command> = {
   prune: pruneCommand,
   sweep: sweepCommand,
   replay: replayCommand,
-  // collector (the OTLP receiver) registers here.
+  collector: collectorCommand,
 };
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
@@ -72,7 +75,13 @@ export async function main(argv: string[]): Promise<number> {
 export function reportError(error: unknown): number {
   const code = (error as { code?: string }).code ?? '';
   const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof ScenarioError || error instanceof UsageError || error instanceof AssertionSyntaxError || error instanceof RunNotFoundError) {
+  if (
+    error instanceof ScenarioError ||
+    error instanceof UsageError ||
+    error instanceof AssertionSyntaxError ||
+    error instanceof RunNotFoundError ||
+    error instanceof CollectorConfigError
+  ) {
     process.stderr.write(`baton: ${message}\n`);
     return EXIT.badInput;
   }

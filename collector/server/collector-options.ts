@@ -2,6 +2,7 @@ import type { OtlpLimits } from '../otlp/otlp-limits.js';
 import type { SpoolDrainOptions } from '../spool/spool-drain.js';
 import type { SpanStore } from '../store/span-store.js';
 import { CollectorConfigError } from './collector-errors.js';
+import type { DashboardPages } from './dashboard-route.js';
 
 /** Options of `createCollectorServer`. Each default is listed here and set in `resolveCollectorOptions`. */
 export interface CollectorServerOptions {
@@ -39,11 +40,14 @@ export interface CollectorServerOptions {
   logger?: boolean | { level: string };
   /** The collector's clock, ns since the epoch, for timestamp checks. Default the system clock. */
   nowNs?: () => bigint;
+  /** Pages served at GET /, /run, /compare (`baton collector` passes the reports dashboard). Default none: 404. */
+  dashboard?: DashboardPages;
 }
 
-export type ResolvedCollectorOptions = Required<Omit<CollectorServerOptions, 'token' | 'drain'>> & {
+export type ResolvedCollectorOptions = Required<Omit<CollectorServerOptions, 'token' | 'drain' | 'dashboard'>> & {
   token: string | undefined;
   drain: CollectorServerOptions['drain'];
+  dashboard: DashboardPages | undefined;
 };
 
 export const DEFAULT_COLLECTOR_PORT = 4318;
@@ -102,6 +106,7 @@ export function resolveCollectorOptions(options: CollectorServerOptions): Resolv
     drain: options.drain,
     logger: options.logger ?? false,
     nowNs: options.nowNs ?? (() => BigInt(Date.now()) * 1_000_000n),
+    dashboard: options.dashboard,
   };
 }
 

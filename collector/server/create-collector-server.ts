@@ -37,7 +37,7 @@ export async function createCollectorServer(input: CollectorServerOptions): Prom
 
   registerTracesRoute(app, context);
   registerHealthRoutes(app, context, options.store);
-  registerDashboardRoute(app, context, options.store);
+  registerDashboardRoute(app, context, options.store, options.dashboard);
   app.setNotFoundHandler((request, reply) => refuse(reply, context, responseEncoding(request), 404, 'malformed', `no route ${request.method} ${request.url.split('?')[0]}`));
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {

@@ -3,7 +3,8 @@ import type { ReportDocument } from './report-document.js';
 import { xml } from './junit.js';
 import { latencyCdf, latencyHistogram, overheadBreakdown, successMatrix, workflowTimeline } from './svg-charts.js';
 
-const STYLE = `
+/** The report stylesheet (charts included); the dashboard pages share it. */
+export const REPORT_CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1f2328;background:#f6f8fa}
 main{max-width:1100px;margin:0 auto;padding:24px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
@@ -54,7 +55,7 @@ export function renderHtml(doc: ReportDocument, charts: ChartData): string {
     tables(doc),
   ];
   return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
-    `<title>baton ${xml(doc.run.scenario)} seed ${doc.run.seed}</title><style>${STYLE}</style></head>` +
+    `<title>baton ${xml(doc.run.scenario)} seed ${doc.run.seed}</title><style>${REPORT_CSS}</style></head>` +
     `<body><main>${body.join('\n')}</main></body></html>\n`;
 }
 

@@ -19,7 +19,7 @@ interface Child {
 
 /** Starts `main.ts` on a free port and resolves once it prints its URL. */
 async function startChild(spoolDir: string, dataDir: string): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--port', '0', '--spool', spoolDir, '--data', dataDir, '--insecure-no-auth'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--port', '0', '--spool', spoolDir, '--data-dir', dataDir, '--insecure-no-auth'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

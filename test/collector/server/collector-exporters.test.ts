@@ -9,6 +9,7 @@ import type { CollectorServer } from '../../../collector/server/create-collector
 import { ChdbStore } from '../../../collector/store/chdb-store.js';
 import type { SpanStore } from '../../../collector/store/span-store.js';
 import { sqlString } from '../../../collector/store/sql.js';
+import { createDashboardPages } from '../../../reports/dashboard/dashboard-pages.js';
 import { jsonRequest, listeningCollector, sdkSpans, tempDir, waitFor } from './collector-fixtures.js';
 
 // The store is injectable: the ClickHouse-server variant of this suite
@@ -19,7 +20,7 @@ let url: string;
 
 beforeAll(async () => {
   await store.migrate();
-  ({ server, url } = await listeningCollector({ store }));
+  ({ server, url } = await listeningCollector({ store, dashboard: createDashboardPages() }));
 });
 
 afterAll(async () => {
@@ -118,11 +119,16 @@ describe('official OTLP exporters against the collector', () => {
     expect(rows).toHaveLength(1);
   });
 
-  it('GET / lists the runs (placeholder dashboard)', async () => {
+  it('the dashboard lists the exported runs and renders the report of one', async () => {
     const response = await fetch(`${url}/`, { headers: { authorization: 'Bearer test-token' } });
     expect(response.status).toBe(200);
     const html = await response.text();
     expect(html).toContain('run-http/json');
     expect((await fetch(`${url}/`)).status).toBe(401);
+    const run = await fetch(`${url}/run?id=${encodeURIComponent('run-http/json')}`, { headers: { authorization: 'Bearer test-token' } });
+    expect(run.status).toBe(200);
+    const report = await run.text();
+    expect(report).toContain('<code>run-http/json</code>');
+    expect(report.match(/<svg class="chart"/g)?.length).toBeGreaterThanOrEqual(4);
   });
 });

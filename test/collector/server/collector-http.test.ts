@@ -7,6 +7,8 @@ import { createCollectorServer, type CollectorServer } from '../../../collector/
 import { jsonRequest, listeningCollector, MemoryStore, tempDir, waitFor } from './collector-fixtures.js';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { sdkSpans } from './collector-fixtures.js';
+import { createDashboardPages } from '../../../reports/dashboard/dashboard-pages.js';
+import { sqlString } from '../../../collector/store/sql.js';
 
 const servers: CollectorServer[] = [];
 afterEach(async () => {
@@ -166,18 +168,59 @@ describe('health, readiness, metrics', () => {
   });
 });
 
-describe('placeholder dashboard', () => {
+describe('dashboard access and escaping', () => {
+  const dashboard = createDashboardPages();
+
   it('lists runs with their text escaped, behind the token', async () => {
     const store = new MemoryStore();
     await store.insert('runs', [{ run_id: '<script>alert(1)</script>', sweep_id: '', scenario: 's&p', seed: 1, verdict: '', recorded_at: '2026-01-01 00:00:00' }]);
-    const { url } = await collector({ store });
+    const { url } = await collector({ store, dashboard });
     expect((await fetch(`${url}/`)).status).toBe(401);
     const response = await fetch(`${url}/`, { headers: { authorization: 'Bearer test-token' } });
     expect(response.status).toBe(200);
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
     const html = await response.text();
-    expect(html).toContain('&#60;script&#62;alert(1)&#60;/script&#62;');
-    expect(html).toContain('s&#38;p');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('s&amp;p');
     expect(html).not.toContain('<script>');
+  });
+
+  it('?token= once sets an HttpOnly cookie (not the token) and redirects without it; the cookie then suffices', async () => {
+    const { url } = await collector({ store: new MemoryStore(), dashboard });
+    const wrong = await fetch(`${url}/?token=nope&page=1`, { redirect: 'manual' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get('set-cookie')).toBeNull();
+    const signIn = await fetch(`${url}/compare?a=x&token=test-token`, { redirect: 'manual' });
+    expect(signIn.status).toBe(303);
+    expect(signIn.headers.get('location')).toBe('/compare?a=x');
+    const cookie = signIn.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/^baton_session=[\w-]+; HttpOnly; SameSite=Strict; Path=\/$/);
+    expect(cookie).not.toContain('test-token');
+    const session = cookie.split(';')[0]!;
+    expect((await fetch(`${url}/`, { headers: { cookie: session } })).status).toBe(200);
+    expect((await fetch(`${url}/`, { headers: { cookie: 'baton_session=forged' } })).status).toBe(401);
+    // The cookie opens the dashboard only, never ingest.
+    expect((await post(url, JSON.stringify(jsonRequest(1)), { authorization: '', cookie: session })).status).toBe(401);
+  });
+
+  it('request values reach SQL only as escaped literals; bad parameters are 400', async () => {
+    const store = new MemoryStore();
+    const seen: string[] = [];
+    const query = store.query.bind(store);
+    store.query = (async (sql: string) => {
+      seen.push(sql);
+      return query(sql);
+    }) as typeof store.query;
+    const { url } = await collector({ store, dashboard });
+    const get = (path: string) => fetch(`${url}${path}`, { headers: { authorization: 'Bearer test-token' } });
+    const hostile = "x' OR 1=1) --\\";
+    expect((await get(`/?sweep=${encodeURIComponent(hostile)}`)).status).toBe(200);
+    expect(seen.at(-1)).toContain(`WHERE sweep_id = ${sqlString(hostile)} ORDER BY`);
+    expect(sqlString(hostile)).toBe(String.raw`'x\' OR 1=1) --\\'`);
+    for (const path of ['/?page=0', '/?page=abc', '/?page=1001', '/run', `/run?id=${'a'.repeat(300)}`, '/compare?a=x']) {
+      expect((await get(path)).status, path).toBe(400);
+    }
+    expect((await get('/compare')).status).toBe(200);
   });
 });
 
