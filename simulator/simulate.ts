@@ -1,5 +1,5 @@
 import type { Span, Tracer } from '@opentelemetry/api';
-import type { CoreEvent } from '../core/env/observer.js';
+import type { CoreEvent, Observer } from '../core/env/observer.js';
 import type { Env } from '../core/env/env.js';
 import type { Message } from '../core/env/transport.js';
 import { sample } from '../core/env/random.js';
@@ -69,60 +69,29 @@ export async function simulate(options: SimulationOptions, tracer: Tracer): Prom
   for (const link of options.network?.links ?? []) network.setLink(link.from, link.to, link);
   const storage = new SimStorage(kernel, options.storage, random.stream('faults/storage'), log, recordFault);
   const clocks = new NodeClocks(kernel);
-
-  const checkers: Checker[] = createCheckers(options);
   const violations: Violation[] = [];
   const nowMs = (): number => kernel.nowUs() / 1000;
-  const phaseListeners: ((report: PhaseReport) => void)[] = [];
-  const observer = {
-    record(event: CoreEvent): void {
-      log.append(kernel.nowUs(), `core.${event.type} ${describe(event)}`);
-      for (const checker of checkers) checker.observe(event, nowMs());
-      if (event.type === 'handoff.phase') for (const listener of phaseListeners) listener(event);
-    },
-  };
-  const tellWorld = (event: WorldEvent): void => {
-    for (const checker of checkers) checker.observeWorld?.(event, nowMs());
-  };
-  network.deliveryObserver = {
-    beforeDeliver: (message: Message) => {
-      if (message.kind === MSG.handoffOffer) tellWorld({ type: 'offer.delivering', to: message.to, envelope: (message.body as HandoffOffer).envelope });
-    },
-    afterDeliver: (message: Message) => {
-      if (message.kind === MSG.handoffOffer) tellWorld({ type: 'offer.delivered', to: message.to, handoffId: (message.body as HandoffOffer).envelope?.handoffId });
-    },
-  };
-  // A handoff offer leaving its source is the `published` phase, whether or not core reports it.
-  network.sendObserver = (message: Message) => {
-    if (message.kind !== MSG.handoffOffer) return;
-    for (const listener of phaseListeners) listener({ phase: 'published', source: message.from, target: message.to });
-  };
-  const transport = options.wrapTransport ? options.wrapTransport(network) : network;
-  const env: Env = { clock, random, transport, storage, tracer, observer, clockFor: (node) => clocks.clockFor(node) };
+  const watch = watchRun(kernel, log, network, createCheckers(options));
 
-  const agentStates = new Map<string, AgentFaultState>();
-  const behaviours: Record<string, AgentBehaviour> = {};
-  for (const agent of options.agents) {
-    const state = healthyAgent();
-    agentStates.set(agent.name, state);
-    const inner = options.behaviours?.[agent.name] ?? new SimBehaviour(clock, random.stream(`agent/${agent.name}`), agent.behaviour);
-    behaviours[agent.name] = new FaultyBehaviour(inner, agent.name, state, clock, random.stream(`faults/agent/${agent.name}`), recordFault, (name, error) => {
-      const message = error instanceof Error ? error.message : String(error);
-      log.append(kernel.nowUs(), `crash.behaviour ${name} ${message.split('\n')[0]}`);
-      violations.push({ checker: 'crash', classification: 'crash', seed: options.seed, atMs: nowMs(), story: `agent ${name}'s behaviour threw: ${message.split('\n')[0]}` });
-    });
-  }
-  const { supervisors } = createCoreNodes(env, clock, random, { ...options, behaviours });
+  const transport = options.wrapTransport ? options.wrapTransport(network) : network;
+  const env: Env = { clock, random, transport, storage, tracer, observer: watch.observer, clockFor: (node) => clocks.clockFor(node) };
+  const onThrow = (name: string, error: unknown): void => {
+    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    log.append(kernel.nowUs(), `crash.behaviour ${name} ${message}`);
+    violations.push({ checker: 'crash', classification: 'crash', seed: options.seed, atMs: nowMs(), story: `agent ${name}'s behaviour threw: ${message}` });
+  };
+  const agents = faultyBehaviours(options, clock, random, recordFault, onThrow);
+  const { supervisors } = createCoreNodes(env, clock, random, { ...options, behaviours: agents.behaviours });
 
   const agentNames = options.agents.map((agent) => agent.name);
   const faultPlan = planFaults(options, { agents: agentNames, others: network.nodes().filter((node) => !agentNames.includes(node)) });
   const healedAtUs = scheduleFaults(
-    { kernel, network, storage, clocks, agents: agentStates, log, record: recordFault, onHandoffPhase: (listener) => phaseListeners.push(listener) },
+    { kernel, network, storage, clocks, agents: agents.states, log, record: recordFault, onHandoffPhase: (listener) => watch.phaseListeners.push(listener) },
     faultPlan,
   );
   kernel.schedule(healedAtUs, () => {
     log.append(kernel.nowUs(), 'phase.liveness faults healed');
-    tellWorld({ type: 'faults.healed' });
+    watch.tellWorld({ type: 'faults.healed' });
   });
 
   const outcomes: WorkflowOutcome[] = [];
@@ -142,7 +111,7 @@ export async function simulate(options: SimulationOptions, tracer: Tracer): Prom
     violations.push(harnessViolation(error, options.seed, nowMs()));
   }
   const endMs = nowMs();
-  for (const checker of checkers) {
+  for (const checker of watch.checkers) {
     for (const violation of checker.finish(endMs)) violations.push({ ...violation, seed: options.seed });
   }
   endSimulationSpan(spans, simulationSpan, violations.length);
@@ -162,6 +131,67 @@ export async function simulate(options: SimulationOptions, tracer: Tracer): Prom
     log,
     network: network.stats(),
   };
+}
+
+/** What watches a run: the checkers, the observer core reports to, and the world's own reports. */
+interface RunWatch {
+  checkers: Checker[];
+  observer: Observer;
+  tellWorld: (event: WorldEvent) => void;
+  /** Listeners of handoff phases (the fault plan's phase-aimed crashes). */
+  phaseListeners: ((report: PhaseReport) => void)[];
+}
+
+/**
+ * Wires the checkers: core events go to the event log and every checker; the
+ * network reports handoff offers being delivered (integrity) and leaving their
+ * source (the `published` phase, whether or not core reports it).
+ */
+function watchRun(kernel: Kernel, log: EventLog, network: SimNetwork, checkers: Checker[]): RunWatch {
+  const nowMs = (): number => kernel.nowUs() / 1000;
+  const phaseListeners: ((report: PhaseReport) => void)[] = [];
+  const observer: Observer = {
+    record(event: CoreEvent): void {
+      log.append(kernel.nowUs(), `core.${event.type} ${describe(event)}`);
+      for (const checker of checkers) checker.observe(event, nowMs());
+      if (event.type === 'handoff.phase') for (const listener of phaseListeners) listener(event);
+    },
+  };
+  const tellWorld = (event: WorldEvent): void => {
+    for (const checker of checkers) checker.observeWorld?.(event, nowMs());
+  };
+  network.deliveryObserver = {
+    beforeDeliver: (message: Message) => {
+      if (message.kind === MSG.handoffOffer) tellWorld({ type: 'offer.delivering', to: message.to, envelope: (message.body as HandoffOffer).envelope });
+    },
+    afterDeliver: (message: Message) => {
+      if (message.kind === MSG.handoffOffer) tellWorld({ type: 'offer.delivered', to: message.to, handoffId: (message.body as HandoffOffer).envelope?.handoffId });
+    },
+  };
+  network.sendObserver = (message: Message) => {
+    if (message.kind !== MSG.handoffOffer) return;
+    for (const listener of phaseListeners) listener({ phase: 'published', source: message.from, target: message.to });
+  };
+  return { checkers, observer, tellWorld, phaseListeners };
+}
+
+/** Every agent's behaviour (simulated, or the TypeScript one given) wrapped with its fault state. */
+function faultyBehaviours(
+  options: SimulationOptions,
+  clock: SimClock,
+  random: SeededRandom,
+  recordFault: (kind: string, target: string) => void,
+  onThrow: (agent: string, error: unknown) => void,
+): { behaviours: Record<string, AgentBehaviour>; states: Map<string, AgentFaultState> } {
+  const states = new Map<string, AgentFaultState>();
+  const behaviours: Record<string, AgentBehaviour> = {};
+  for (const agent of options.agents) {
+    const state = healthyAgent();
+    states.set(agent.name, state);
+    const inner = options.behaviours?.[agent.name] ?? new SimBehaviour(clock, random.stream(`agent/${agent.name}`), agent.behaviour);
+    behaviours[agent.name] = new FaultyBehaviour(inner, agent.name, state, clock, random.stream(`faults/agent/${agent.name}`), recordFault, onThrow);
+  }
+  return { behaviours, states };
 }
 
 /** A limit hit is a liveness violation; anything else thrown out of the run is a crash. */
