@@ -33,15 +33,19 @@ export class HandoffRecords {
     return stored ? { record: stored.value, version: stored.version } : undefined;
   }
 
-  /** Phase 1: writes the record as `preparing` (a retry of a rolled-back handoff prepares it again). */
-  async prepare(handoffId: string, record: Omit<HandoffRecord, 'status'>): Promise<HandoffRecord['status']> {
+  /**
+   * Phase 1: writes the record as `preparing` (a retry of a rolled-back handoff
+   * prepares it again). An `accepted` record is left as is and returned: the
+   * handoff already happened (a retried source task), nothing is to be sent.
+   */
+  async prepare(handoffId: string, record: Omit<HandoffRecord, 'status'>): Promise<{ status: HandoffRecord['status']; record?: HandoffRecord }> {
     for (let attempt = 0; attempt < 8; attempt++) {
       const current = await this.read(handoffId);
-      if (current?.record.status === 'accepted' || current?.record.status === 'preparing') return current.record.status;
+      if (current?.record.status === 'accepted') return { status: 'accepted', record: current.record };
       const result = await this.storage.write(HandoffRecords.key(handoffId), { ...record, status: 'preparing' }, current?.version ?? 0);
-      if (result.ok) return 'preparing';
+      if (result.ok) return { status: 'preparing' };
     }
-    return 'rolled_back';
+    return { status: 'rolled_back' };
   }
 
   /**

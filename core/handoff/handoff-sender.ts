@@ -96,7 +96,7 @@ export class HandoffSender {
     }
     const checkpointKey = `checkpoints/${body.handoffId}`;
     const fragmentIds = this.design.contextForwarding === 'summary+pointer' ? [contextFragmentId(body)] : [];
-    await this.records.prepare(body.handoffId, {
+    const recorded = await this.records.prepare(body.handoffId, {
       source: this.node,
       target: route.targetAgent,
       sourceTaskId: body.sourceTaskId,
@@ -105,6 +105,12 @@ export class HandoffSender {
       preparedBy: `${this.node}#${epoch}`,
     });
     if (!this.isCurrent(epoch)) return undefined;
+    if (recorded.status === 'accepted') {
+      // Already handed off by an earlier attempt of the source task: idempotent, nothing to send.
+      const acceptedBy = recorded.record?.acceptedBy ?? route.targetAgent;
+      this.spans.end(span, { [ATTR.handoffOutcome]: 'accepted', [ATTR.handoffPhase]: 'accepted', [ATTR.handoffAcceptedBy]: acceptedBy });
+      return { outcome: 'accepted', acceptedBy };
+    }
     this.inFlight.set(body.handoffId, { workflowId: body.workflowId, fragmentIds, preparedBy: `${this.node}#${epoch}` });
     this.recordPrepared(body, route, span);
     await this.checkpoints.save(checkpointKey, { body }, span, `before handoff ${body.handoffId}`);
