@@ -227,8 +227,10 @@ export class Supervisor {
     if (this.design.assignmentLocking) {
       const claim = await this.tasks.claim(workflowId, taskId, attempt, this.node, agent);
       if (!claim.won) {
-        if (claim.current === undefined || claim.current.status === 'pending') return this.retryClaim(workflow, taskId, attempt, claimRound);
-        workflow.state.tasks.set(taskId, { status: 'following', owner: claim.current.owner });
+        const owner = claim.current?.status === 'pending' ? undefined : claim.current?.owner;
+        // A failed write, or a record this supervisor itself holds, is not a lost race: claim again.
+        if (claim.reason === 'write-failed' || owner === undefined || owner === this.node) return this.retryClaim(workflow, taskId, attempt, claimRound);
+        workflow.state.tasks.set(taskId, { status: 'following', owner });
         return this.follow(workflow, taskId);
       }
     }

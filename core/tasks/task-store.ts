@@ -15,7 +15,10 @@ export interface TaskRecord {
 }
 
 /** Outcome of a claim: won (with the record's new version) or lost to `current`. */
-export type ClaimResult = { won: true; version: number } | { won: false; current: TaskRecord | undefined };
+export type ClaimResult =
+  | { won: true; version: number }
+  | { won: false; reason: 'taken'; current: TaskRecord | undefined }
+  | { won: false; reason: 'write-failed'; current: TaskRecord | undefined };
 
 /**
  * Task assignment with optimistic locking (seed 000, race condition 1):
@@ -48,15 +51,16 @@ export class TaskStore {
     const record = current?.record;
     const claimable =
       record === undefined || record.status === 'pending' || (record.status === 'assigned' && record.owner === owner && attempt > record.attempt);
-    if (!claimable) return { won: false, current: record };
+    if (!claimable) return { won: false, reason: 'taken', current: record };
     const result = await this.storage.write<TaskRecord>(
       TaskStore.key(workflowId, taskId),
       { status: 'assigned', attempt, owner, agent },
       current?.version ?? 0,
     );
     if (result.ok) return { won: true, version: result.version };
+    if (!result.ok && result.reason === 'failed') return { won: false, reason: 'write-failed', current: record };
     const after = await this.read(workflowId, taskId);
-    return { won: false, current: after?.record };
+    return { won: false, reason: 'taken', current: after?.record };
   }
 
   /** Records the terminal state of a task the owner holds; retried on conflict (bounded). */
