@@ -9,6 +9,7 @@ import type { SimBehaviourOptions } from './agents/sim-behaviour.js';
 import type { ScriptedFault } from './faults/scripted-faults.js';
 import type { Transport } from '../core/env/transport.js';
 import type { SwarmPreset } from './faults/swarm.js';
+import type { RandomFaultRates } from './faults/random-faults.js';
 import type { LinkOptions } from './world/sim-network.js';
 import type { SimStorageOptions } from './world/sim-storage.js';
 
@@ -53,11 +54,16 @@ export interface SimulationOptions {
    */
   swarm?: SwarmPreset;
   /**
+   * Random faults by rate (windows per minute of the safety phase, by kind),
+   * drawn from the seed on top of `faults`. Default none.
+   */
+  randomFaults?: RandomFaultRates;
+  /**
    * Safety phase (faults on) then liveness phase (faults healed). `safetyMs`:
    * every fault heals by then; default none (faults heal when their window ends),
-   * 15,000 ms under `swarm`. `livenessMsMax`: after healing every workflow must
+   * 15,000 ms with `swarm` or `randomFaults`. `livenessMsMax`: after healing every workflow must
    * end within it; default none (only a deadlock at the end is a violation),
-   * 120,000 ms under `swarm`.
+   * 120,000 ms with `swarm` or `randomFaults`.
    */
   phases?: { safetyMs?: number; livenessMsMax?: number };
   /** The simulated store: latency, replica lag, write failures, sync delay. Default no faults. */

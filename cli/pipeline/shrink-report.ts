@@ -22,12 +22,13 @@ export const SHRINK_HELP = `  --shrink               find the smallest fault pla
 
 /**
  * The shrunk plan as a scenario file: the original scenario's text with its
- * `faults` replaced by the plan (flow style, one fault a line), `swarm`
- * removed, the safety phase kept, and a header telling the story.
+ * `faults` replaced by the plan (flow style, one fault a line), `swarm` and
+ * `randomFaults` removed, the safety phase kept, and a header telling the story.
  */
 export function shrunkScenarioYaml(scenario: Scenario, seed: number, result: ShrinkResult, swarm: string | undefined): string {
   const document = parseDocument(scenario.text);
   document.delete('swarm');
+  document.delete('randomFaults');
   const faults = document.createNode(result.shrunk);
   if (isSeq(faults)) for (const item of faults.items) if (isMap(item)) item.flow = true;
   document.set('faults', faults);

@@ -1,6 +1,6 @@
 import { agent, policies, task } from './core-schema.js';
 import { distribution, name } from './schema-parts.js';
-import { fault, network, orchestrators, phases, storage, swarm } from './world-schema.js';
+import { fault, network, orchestrators, phases, randomFaults, storage, swarm } from './world-schema.js';
 
 /**
  * JSON Schema (2020-12, checked by Ajv) of a scenario file. Units are in the field
@@ -39,6 +39,7 @@ export const scenarioSchema = {
     storage,
     phases,
     swarm,
+    randomFaults,
     orchestrators,
     limits: {
       type: 'object',

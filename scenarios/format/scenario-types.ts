@@ -5,6 +5,7 @@ import type { RouterPolicy } from '../../core/routing/router-policy.js';
 import type { SupervisorPolicy } from '../../core/supervisor/supervisor-policy.js';
 import type { ScriptedFault } from '../../simulator/faults/scripted-faults.js';
 import type { SwarmPreset } from '../../simulator/faults/swarm.js';
+import type { RandomFaultRates } from '../../simulator/faults/random-faults.js';
 
 /** A scenario file as written (after schema validation). */
 export interface ScenarioFile {
@@ -44,6 +45,7 @@ export interface ScenarioFile {
   storage?: { operationMs?: number; replicaLagMs?: Distribution; writeFailureRatio?: number; syncDelayMs?: number };
   phases?: { safetyMs?: number; livenessMsMax?: number };
   swarm?: SwarmPreset;
+  randomFaults?: RandomFaultRates;
   orchestrators?: { supervisorsCount?: number };
   limits?: { eventsMax?: number; simulatedMsMax?: number };
   assert?: string[];

@@ -4,7 +4,7 @@ import type { ScenarioFile } from './scenario-types.js';
 /** The simulated world of a scenario: network, faults, storage, phases, swarm, orchestrators and limits. */
 export function worldOptions(
   spec: ScenarioFile,
-): Pick<SimulationOptions, 'network' | 'faults' | 'limits' | 'storage' | 'phases' | 'swarm' | 'supervisorsCount'> {
+): Pick<SimulationOptions, 'network' | 'faults' | 'limits' | 'storage' | 'phases' | 'swarm' | 'randomFaults' | 'supervisorsCount'> {
   return {
     network: {
       defaultLink: { latencyMs: spec.network?.latencyMs, lossRatio: spec.network?.lossRatio },
@@ -15,6 +15,7 @@ export function worldOptions(
     storage: spec.storage,
     phases: spec.phases,
     swarm: spec.swarm,
+    randomFaults: spec.randomFaults,
     supervisorsCount: spec.orchestrators?.supervisorsCount,
   };
 }

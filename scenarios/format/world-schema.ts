@@ -1,3 +1,4 @@
+import { SCRIPTED_FAULT_KINDS } from '../../simulator/faults/scripted-faults.js';
 import { distribution, name, nonNegativeMs, ratio } from './schema-parts.js';
 
 /** Scenario schema of the simulated world: network, faults, storage, phases, swarm. */
@@ -9,6 +10,7 @@ const links = {
   items: { type: 'object', required: ['from', 'to'], properties: { from: name, to: name }, additionalProperties: false },
 } as const;
 const positive = { type: 'number', exclusiveMinimum: 0 } as const;
+const FAULT_KINDS = SCRIPTED_FAULT_KINDS;
 
 /** One variant of the fault union: `kind`, the window, and the variant's own fields. */
 function variant(kind: string, properties: Record<string, unknown>, required: string[] = []) {
@@ -79,6 +81,23 @@ export const storage = {
 export const phases = {
   type: 'object',
   properties: { safetyMs: positive, livenessMsMax: positive },
+  additionalProperties: false,
+} as const;
+
+/** Random faults by rate: windows per minute of the safety phase, by kind (simulator/faults/random-faults.ts). */
+export const randomFaults = {
+  type: 'object',
+  required: ['perMinute'],
+  properties: {
+    perMinute: {
+      type: 'object',
+      propertyNames: { enum: [...FAULT_KINDS] },
+      additionalProperties: { type: 'number', minimum: 0, maximum: 10_000 },
+    },
+    windowMsMin: nonNegativeMs,
+    windowMsMax: nonNegativeMs,
+    ratioMax: ratio,
+  },
   additionalProperties: false,
 } as const;
 

@@ -61,6 +61,7 @@ export async function shrinkFaultPlan(request: ShrinkRequest): Promise<ShrinkRes
   const scripted = (plan: ScriptedFault[]): SimulationOptions => ({
     ...request.options,
     swarm: undefined,
+    randomFaults: undefined,
     faults: plan,
     // The swarm's phase defaults become explicit, so the script checks exactly what the swarm run checked.
     phases: { ...request.options.phases, safetyMs: safetyPhaseMs(request.options), livenessMsMax: livenessBoundMs(request.options) },

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { drawSwarmPlan, SWARM_PRESETS } from '../../../simulator/faults/swarm.js';
 import { SCRIPTED_FAULT_KINDS } from '../../../simulator/faults/scripted-faults.js';
 import { livenessBoundMs, safetyPhaseMs } from '../../../simulator/faults/run-plan.js';
+import { drawRandomFaults } from '../../../simulator/faults/random-faults.js';
+import { SeededRandom } from '../../../simulator/random/seeded-random.js';
 import { parseScenario, simulationOptions } from '../../../scenarios/format/load-scenario.js';
 import { runTiny, tinyWorld } from '../support/tiny-world.js';
 
@@ -53,6 +55,35 @@ describe('swarm', () => {
   });
 });
 
+describe('random faults by rate', () => {
+  it('draws only the kinds with a rate, about rate × minutes of each, from the seed', () => {
+    const rates = { perMinute: { crash: 2, loss: 8 }, windowMsMin: 100, windowMsMax: 500 };
+    const counts = { crash: 0, loss: 0, other: 0 };
+    for (let seed = 1; seed <= 200; seed++) {
+      const plan = drawRandomFaults(rates, new SeededRandom(seed).stream('faults/random'), targets, 30_000);
+      for (const fault of plan) {
+        if (fault.kind === 'crash' || fault.kind === 'loss') counts[fault.kind]++;
+        else counts.other++;
+        expect(fault.forMs).toBeLessThanOrEqual(500);
+        expect(fault.atMs + fault.forMs).toBeLessThanOrEqual(30_000);
+      }
+    }
+    expect(counts.other).toBe(0);
+    expect(counts.crash / 200).toBeGreaterThan(0.8); // mean 1 per 30 s run
+    expect(counts.crash / 200).toBeLessThan(1.2);
+    expect(counts.loss / 200).toBeGreaterThan(3.5); // mean 4
+    expect(counts.loss / 200).toBeLessThan(4.5);
+    expect(drawRandomFaults({ perMinute: {} }, new SeededRandom(1).stream('x'), targets, 30_000)).toEqual([]);
+  });
+
+  it('a run with randomFaults records the drawn windows in its plan, inside its safety phase', async () => {
+    const run = await runTiny(tinyWorld({ randomFaults: { perMinute: { 'agent-slowdown': 20 } }, phases: { safetyMs: 3_000 } }));
+    expect(run.result.faultPlan.length).toBeGreaterThan(0);
+    expect(run.result.faultPlan.every((fault) => fault.kind === 'agent-slowdown' && fault.atMs + fault.forMs <= 3_000)).toBe(true);
+    expect(run.faultEvents.some((event) => event.startsWith('agent-slowdown '))).toBe(true);
+  });
+});
+
 describe('scenario format: world faults', () => {
   const base = `
 name: t
@@ -62,6 +93,7 @@ workflow: { name: w, tasks: { x: { agent: a }, y: { agent: b, dependsOn: [x] } }
   it('accepts every fault kind, storage, phases, swarm and orchestrators', () => {
     const text = `${base}
 swarm: lite
+randomFaults: { perMinute: { crash: 0.5, loss: 2 }, windowMsMax: 2000, ratioMax: 0.2 }
 phases: { safetyMs: 5000, livenessMsMax: 60000 }
 storage: { replicaLagMs: { dist: fixed, value: 20 }, writeFailureRatio: 0.01, syncDelayMs: 5 }
 orchestrators: { supervisorsCount: 2 }
@@ -88,6 +120,7 @@ faults:
     const options = simulationOptions(parseScenario(text), 1);
     expect(options.faults?.map((fault) => fault.kind)).toEqual([...SCRIPTED_FAULT_KINDS.slice(0, 8), 'crash', ...SCRIPTED_FAULT_KINDS.slice(8)]);
     expect(options.swarm).toBe('lite');
+    expect(options.randomFaults).toEqual({ perMinute: { crash: 0.5, loss: 2 }, windowMsMax: 2000, ratioMax: 0.2 });
     expect(options.phases).toEqual({ safetyMs: 5000, livenessMsMax: 60000 });
     expect(options.supervisorsCount).toBe(2);
     expect(options.storage?.syncDelayMs).toBe(5);
@@ -98,5 +131,6 @@ faults:
     expect(() => parseScenario(`${base}\nfaults: [{ kind: loss, atMs: 0, forMs: 1 }]`)).toThrow(/faults/);
     expect(() => parseScenario(`${base}\nfaults: [{ kind: pause, atMs: 0, forMs: 1, targets: [zed] }]`)).toThrow(/unknown node "zed"/);
     expect(() => parseScenario(`${base}\nswarm: apocalyptic`)).toThrow(/swarm/);
+    expect(() => parseScenario(`${base}\nrandomFaults: { perMinute: { meteor: 1 } }`)).toThrow(/randomFaults/);
   });
 });
