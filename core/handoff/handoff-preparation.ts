@@ -81,9 +81,11 @@ export async function recoverFromNack(
   route: HandoffRoute,
 ): Promise<NackRecovery | undefined> {
   if (reason === 'checksum-mismatch') {
+    // The copy on the wire was damaged: restore the content from the checkpoint taken before
+    // the handoff (or, when that write failed, from the source's own copy) and re-send.
     const saved = await checkpoints.load<{ body: UnsealedEnvelope }>(checkpointKey);
-    if (!saved) return undefined;
-    const restored = { ...saved.body, execution: body.execution, memory: body.memory, metadata: { ...body.metadata } };
+    const source = saved?.body ?? body;
+    const restored = { ...source, execution: body.execution, memory: body.memory, metadata: { ...body.metadata } };
     return { recovery: 'restore-from-checkpoint', body: restored };
   }
   if (reason === 'schema-version-unsupported' || reason.startsWith('schema-invalid')) {

@@ -59,15 +59,17 @@ export class HandoffRecords {
     details: { acceptedBy?: string; reason?: string },
     onlyPreparedBy?: string,
   ): Promise<{ status: HandoffRecord['status'] | 'absent'; moved: boolean; record?: HandoffRecord }> {
+    let last: HandoffRecord | undefined;
     for (let attempt = 0; attempt < 8; attempt++) {
       const current = await this.read(handoffId);
       if (!current) return { status: 'absent', moved: false };
+      last = current.record;
       if (current.record.status !== 'preparing') return { status: current.record.status, moved: false, record: current.record };
       if (onlyPreparedBy !== undefined && current.record.preparedBy !== onlyPreparedBy) return { status: 'preparing', moved: false, record: current.record };
       const next = { ...current.record, ...details, status: to };
       const result = await this.storage.write(HandoffRecords.key(handoffId), next, current.version);
       if (result.ok) return { status: to, moved: true, record: next };
     }
-    return { status: 'preparing', moved: false };
+    return { status: 'preparing', moved: false, record: last };
   }
 }

@@ -30,6 +30,8 @@ interface Flight {
   span: Span;
   epoch: number;
   checkpointKey: string;
+  /** Unique per send (`node#epoch#n`): only this send's record is rolled back by it. */
+  token: string;
 }
 
 /**
@@ -46,6 +48,7 @@ export class HandoffSender {
   private readonly checkpoints: CheckpointStore;
   /** Two-phase handoffs prepared and not finished. Durable (kept across a crash) so a restart can roll them back. */
   private readonly inFlight = new Map<string, { workflowId: string; fragmentIds: string[]; preparedBy: string }>();
+  private sends = 0;
 
   constructor(
     private readonly env: Env,
@@ -95,6 +98,7 @@ export class HandoffSender {
       return this.sendDirect(prepared.envelope, route, span);
     }
     const checkpointKey = `checkpoints/${body.handoffId}`;
+    const token = `${this.node}#${epoch}#${++this.sends}`;
     const fragmentIds = this.design.contextForwarding === 'summary+pointer' ? [contextFragmentId(body)] : [];
     const recorded = await this.records.prepare(body.handoffId, {
       source: this.node,
@@ -102,7 +106,7 @@ export class HandoffSender {
       sourceTaskId: body.sourceTaskId,
       checkpointKey,
       fragmentIds,
-      preparedBy: `${this.node}#${epoch}`,
+      preparedBy: token,
     });
     if (!this.isCurrent(epoch)) return undefined;
     if (recorded.status === 'accepted') {
@@ -111,7 +115,7 @@ export class HandoffSender {
       this.spans.end(span, { [ATTR.handoffOutcome]: 'accepted', [ATTR.handoffPhase]: 'accepted', [ATTR.handoffAcceptedBy]: acceptedBy });
       return { outcome: 'accepted', acceptedBy };
     }
-    this.inFlight.set(body.handoffId, { workflowId: body.workflowId, fragmentIds, preparedBy: `${this.node}#${epoch}` });
+    this.inFlight.set(body.handoffId, { workflowId: body.workflowId, fragmentIds, preparedBy: token });
     this.recordPrepared(body, route, span);
     await this.checkpoints.save(checkpointKey, { body }, span, `before handoff ${body.handoffId}`);
     if (!this.isCurrent(epoch)) return undefined;
@@ -120,7 +124,7 @@ export class HandoffSender {
     if (!this.isCurrent(epoch)) return undefined;
     if (prepared.fragmentIds.length > 0) this.phase(body, route.targetAgent, 'context-written');
     this.describe(span, prepared.envelope);
-    const flight: Flight = { envelope: prepared.envelope, body: prepared.body, route, span, epoch, checkpointKey };
+    const flight: Flight = { envelope: prepared.envelope, body: prepared.body, route, span, epoch, checkpointKey, token };
     const result = await this.exchange(flight);
     if (result === undefined) return undefined;
     const finished = await this.finish(flight, result);
@@ -138,7 +142,9 @@ export class HandoffSender {
     this.inFlight.clear();
     for (const [handoffId, entry] of entries) {
       const settled = await this.records.settle(handoffId, 'rolled_back', { reason: 'source_crashed' }, entry.preparedBy);
-      if (settled.moved) await rollBackContext(this.env, entry.workflowId, handoffId, entry.fragmentIds, 'source_crashed');
+      // Also when the crashed run's own rollback write landed but it died before recording it.
+      const ownRollback = settled.status === 'rolled_back' && settled.record?.preparedBy === entry.preparedBy;
+      if (settled.moved || ownRollback) await rollBackContext(this.env, entry.workflowId, handoffId, entry.fragmentIds, 'source_crashed');
     }
   }
 
@@ -232,8 +238,14 @@ export class HandoffSender {
       return result;
     }
     const reason = result.reason ?? result.outcome;
-    const settled = await this.records.settle(envelope.handoffId, 'rolled_back', { reason });
     if (!this.isCurrent(flight.epoch)) return undefined;
+    const settled = await this.records.settle(envelope.handoffId, 'rolled_back', { reason }, flight.token);
+    if (!this.isCurrent(flight.epoch)) return undefined;
+    if (settled.status === 'preparing' && settled.record !== undefined && settled.record.preparedBy !== flight.token) {
+      // A newer send of the same handoff (a retried source task) owns the record now; it closes the handoff.
+      this.spans.end(span, { [ATTR.handoffOutcome]: 'rolled_back', [ATTR.handoffPhase]: 'superseded' }, reason);
+      return { outcome: 'rolled_back', reason: 'superseded' };
+    }
     if (settled.status === 'accepted') {
       // The target accepted and its ACK was lost: "accepted but source unaware, proceed normally".
       this.spans.end(span, { [ATTR.handoffOutcome]: 'accepted', [ATTR.handoffPhase]: 'accepted' });
