@@ -161,3 +161,43 @@ describe('receiver', () => {
     expect(accepted(t.events)).toHaveLength(2);
   });
 });
+
+describe('crash recovery of the two-phase record', () => {
+  it('a restarted source rolls back what its crashed run left preparing, and deletes the context', async () => {
+    const t = createCoreTestEnv();
+    const design = resolveDesignPolicies();
+    const memory = new SharedMemory(t.env, design.readConsistency);
+    let epoch = 0;
+    const sender = new HandoffSender(t.env, new SpanClock(t.env.tracer, t.env.clock), 'src', { ackTimeoutMs: 100 }, design, memory, (e) => e === epoch);
+    t.network.listen('dst', () => undefined); // the target never answers
+    let record: string | undefined;
+    void (async () => {
+      const sending = sender.send(body(), { targetTaskId: 'b', targetAgent: 'dst' }, parent, 0);
+      await t.env.clock.sleepMs(50); // context written and published, waiting for the ACK
+      epoch++; // crash
+      sender.abandonAll();
+      await sender.recoverAfterRestart();
+      record = (await new HandoffRecords(t.env.storage).read('wf-1/a->b'))?.record.status;
+      void sending;
+    })();
+    await t.run();
+    expect(record).toBe('rolled_back');
+    expect(t.events.filter((e) => e.type === 'handoff.rolled_back')).toHaveLength(1);
+    expect(t.events.find((e) => e.type === 'handoff.rolled_back')).toMatchObject({ reason: 'source_crashed' });
+  });
+
+  it('a rollback only moves the record its own send prepared', async () => {
+    const t = createCoreTestEnv();
+    const records = new HandoffRecords(t.env.storage);
+    const results: unknown[] = [];
+    const fields = { source: 's', target: 't', sourceTaskId: 'a', checkpointKey: 'k', fragmentIds: [] };
+    void (async () => {
+      await records.prepare('h', { ...fields, preparedBy: 'old' });
+      await records.prepare('h', { ...fields, preparedBy: 'new' });
+      results.push((await records.settle('h', 'rolled_back', {}, 'old')).moved);
+      results.push((await records.settle('h', 'rolled_back', {}, 'new')).moved);
+    })();
+    await t.run();
+    expect(results).toEqual([false, true]);
+  });
+});

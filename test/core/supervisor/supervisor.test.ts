@@ -135,3 +135,22 @@ describe('supervisor', () => {
   });
 });
 
+
+describe('task store', async () => {
+  const { TaskStore } = await import('../../../core/tasks/task-store.js');
+  it('the version-checked UPDATE lets one of two racing claims win; a failed write is not a lost race', async () => {
+    const t = createCoreTestEnv(1, { writeFailureRatio: 0 });
+    const store = new TaskStore(t.env.storage);
+    const claims: unknown[] = [];
+    void Promise.all([store.claim('wf', 't', 1, 'sup-a', 'x'), store.claim('wf', 't', 1, 'sup-b', 'x')]).then((both) => claims.push(...both));
+    await t.run();
+    expect(claims.filter((claim) => (claim as { won: boolean }).won)).toHaveLength(1);
+    expect(claims.find((claim) => !(claim as { won: boolean }).won)).toMatchObject({ reason: 'taken', current: { status: 'assigned' } });
+
+    const failing = createCoreTestEnv(1, { writeFailureRatio: 1 });
+    let failed: unknown;
+    void new TaskStore(failing.env.storage).claim('wf', 't', 1, 'sup-a', 'x').then((claim) => (failed = claim));
+    await failing.run();
+    expect(failed).toMatchObject({ won: false, reason: 'write-failed' });
+  });
+});
