@@ -28,6 +28,8 @@ export function renderSweepTerminal(document: SweepDocument): string {
     for (const seed of failing.slice(0, FAILING_ROWS_MAX)) lines.push(`  ${String(seed.seed).padStart(8)}  ${firstFailure(seed).slice(0, 60).padEnd(60)}  ${seed.replay}`);
     if (failing.length > FAILING_ROWS_MAX) lines.push(`  … and ${failing.length - FAILING_ROWS_MAX} more (see sweep.json)`);
   }
+  const wall = document.wall as { seedsPerSecond?: number; jobs?: number; seedsRun?: number } | undefined;
+  if (wall?.seedsPerSecond !== undefined) lines.push(`  throughput                     ${wall.seedsPerSecond} seeds/s  (${wall.seedsRun} seeds, --jobs ${wall.jobs})`);
   lines.push(`  verdict                        ${aggregate.failed === 0 ? 'PASS' : 'FAIL'}`);
   return `${lines.join('\n')}\n`;
 }
