@@ -59,7 +59,12 @@ function measure(seeds: number): ChildResult {
 export async function memoryBench(): Promise<BenchRow[]> {
   const points = (argValue('points') ?? '5000,10000,20000').split(',').map((value) => Number.parseInt(value, 10));
   const useSweep = sweepCommandExists() && existsSync(GNU_TIME) && !process.argv.includes('--interim');
-  const results = points.map(useSweep ? measureSweepCommand : measure);
+  const results = points.map((seeds) => {
+    const result = (useSweep ? measureSweepCommand : measure)(seeds);
+    // Each point as soon as it is known: a long series interrupted keeps what it measured.
+    process.stderr.write(`memory: ${seeds} seeds → peak RSS ${(result.maxRssKiB / 1024).toFixed(0)} MiB in ${(result.wallMs / 1000).toFixed(0)} s\n`);
+    return result;
+  });
   const what = useSweep ? '`baton sweep --swarm default --jobs 2`' : 'INTERIM batched sweep (chDB in process)';
   const first = results[0];
   const last = results[results.length - 1];
