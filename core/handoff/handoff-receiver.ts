@@ -25,7 +25,7 @@ export class HandoffReceiver {
     private readonly design: ResolvedDesignPolicies,
     private readonly windowTokens: number | undefined,
   ) {
-    this.records = new HandoffRecords(env.storage);
+    this.records = new HandoffRecords(env.storage, env.clock);
   }
 
   /** Envelopes accepted for `(workflowId, taskId)`, in arrival order. */

@@ -1,3 +1,4 @@
+import type { Clock } from '../env/clock.js';
 import type { VersionedStorage } from '../env/storage.js';
 
 /** The durable record of a two-phase handoff (seed 000, race condition 3). */
@@ -22,7 +23,15 @@ export interface HandoffRecord {
  * source or the supervisor). Whoever moves it first wins; the other learns it.
  */
 export class HandoffRecords {
-  constructor(private readonly storage: VersionedStorage) {}
+  constructor(
+    private readonly storage: VersionedStorage,
+    private readonly clock?: Clock,
+  ) {}
+
+  /** Waits before retrying a failed write (10 ms doubling, capped at 500 ms) when a clock is given. */
+  private async backoff(attempt: number): Promise<void> {
+    await this.clock?.sleepMs(Math.min(500, 10 * 2 ** attempt));
+  }
 
   static key(handoffId: string): string {
     return `handoffs/${handoffId}`;
@@ -37,15 +46,17 @@ export class HandoffRecords {
    * Phase 1: writes the record as `preparing` (a retry of a rolled-back handoff
    * prepares it again). An `accepted` record is left as is and returned: the
    * handoff already happened (a retried source task), nothing is to be sent.
+   * `unavailable`: the store kept refusing the write; the handoff must not start.
    */
-  async prepare(handoffId: string, record: Omit<HandoffRecord, 'status'>): Promise<{ status: HandoffRecord['status']; record?: HandoffRecord }> {
+  async prepare(handoffId: string, record: Omit<HandoffRecord, 'status'>): Promise<{ status: HandoffRecord['status'] | 'unavailable'; record?: HandoffRecord }> {
     for (let attempt = 0; attempt < 8; attempt++) {
       const current = await this.read(handoffId);
       if (current?.record.status === 'accepted') return { status: 'accepted', record: current.record };
       const result = await this.storage.write(HandoffRecords.key(handoffId), { ...record, status: 'preparing' }, current?.version ?? 0);
       if (result.ok) return { status: 'preparing' };
+      if (result.reason === 'failed') await this.backoff(attempt);
     }
-    return { status: 'rolled_back' };
+    return { status: 'unavailable' };
   }
 
   /**
@@ -69,6 +80,7 @@ export class HandoffRecords {
       const next = { ...current.record, ...details, status: to };
       const result = await this.storage.write(HandoffRecords.key(handoffId), next, current.version);
       if (result.ok) return { status: to, moved: true, record: next };
+      if (result.reason === 'failed') await this.backoff(attempt);
     }
     return { status: 'preparing', moved: false, record: last };
   }

@@ -60,7 +60,7 @@ export class HandoffSender {
     private readonly isCurrent: (epoch: number) => boolean,
   ) {
     this.replies = new ReplyWaiter(env.clock);
-    this.records = new HandoffRecords(env.storage);
+    this.records = new HandoffRecords(env.storage, env.clock);
     this.checkpoints = new CheckpointStore(env, spans);
   }
 
@@ -109,6 +109,11 @@ export class HandoffSender {
       preparedBy: token,
     });
     if (!this.isCurrent(epoch)) return undefined;
+    if (recorded.status === 'unavailable') {
+      // Without its durable record a two-phase handoff cannot be recovered: it does not start.
+      this.spans.end(span, { [ATTR.handoffOutcome]: 'failed', [ATTR.handoffPhase]: 'preparing' }, 'record_unavailable');
+      return { outcome: 'failed', reason: 'record_unavailable' };
+    }
     if (recorded.status === 'accepted') {
       // Already handed off by an earlier attempt of the source task: idempotent, nothing to send.
       const acceptedBy = recorded.record?.acceptedBy ?? route.targetAgent;

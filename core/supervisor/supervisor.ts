@@ -55,6 +55,9 @@ interface ActiveWorkflow {
   budget: WorkflowBudget;
 }
 
+/** What a completed task's handoffs came to, as the task store keeps it. */
+type HandoffNote = { targetTaskId: string; outcome: string; acceptedBy?: string };
+
 /** Options of a supervisor node beyond its policy. */
 export interface SupervisorOptions {
   node?: string;
@@ -154,7 +157,14 @@ export class Supervisor {
     const latencyMs = sinceUs === undefined ? undefined : (this.env.clock.nowUs() - sinceUs) / 1000;
     this.router.observe(result.agent, result.status === 'completed', this.env.clock.nowUs(), latencyMs);
     workflow.budget.settle(result.taskId, result.attempt, result.usage.inputTokens + result.usage.outputTokens);
-    if (result.status === 'completed') {
+    // Robust designs redo a failed handoff by retrying the task: its effect is reused, only the handoff runs again.
+    const handoffFailed = result.handoffs.find((handoff) => handoff.outcome !== 'accepted');
+    const attemptsLeft = result.attempt < (this.policy.taskAttemptsMax ?? DEFAULT_TASK_ATTEMPTS_MAX);
+    const redo = handoffFailed && attemptsLeft && this.design.idempotencyKeys && this.design.handoffProtocol === 'two-phase';
+    if (result.status === 'completed' && redo && state.status === 'assigned' && state.attempt === result.attempt) {
+      this.cancelTimer(workflow, result.taskId);
+      void this.attemptFailed(workflow, result.taskId, result.attempt, result.agent, `handoff_${handoffFailed.outcome}: unavailable target`);
+    } else if (result.status === 'completed') {
       const acceptedBy = new Map(result.handoffs.filter((h) => h.outcome === 'accepted').map((h) => [h.targetTaskId, h.acceptedBy ?? '']));
       const handoffs = result.handoffs.map((h) => ({ targetTaskId: h.targetTaskId, outcome: h.outcome, acceptedBy: h.acceptedBy }));
       this.complete(workflow, result.taskId, result.agent, result.attempt, result.effectVersion ?? 0, acceptedBy, handoffs);
@@ -165,15 +175,7 @@ export class Supervisor {
   }
 
   /** Marks a task completed here and in the task store (for racing supervisors) and moves on. */
-  private complete(
-    workflow: ActiveWorkflow,
-    taskId: string,
-    agent: string,
-    attempt: number,
-    effectVersion: number,
-    acceptedBy: Map<string, string>,
-    handoffs: { targetTaskId: string; outcome: string; acceptedBy?: string }[],
-  ): void {
+  private complete(workflow: ActiveWorkflow, taskId: string, agent: string, attempt: number, effectVersion: number, acceptedBy: Map<string, string>, handoffs: HandoffNote[]): void {
     this.cancelTimer(workflow, taskId);
     const { state } = workflow;
     state.tasks.set(taskId, { status: 'completed', attempt, agent, effectVersion });
@@ -286,8 +288,6 @@ export class Supervisor {
         const accepted = (record.handoffs ?? []).filter((h) => h.outcome === 'accepted');
         const acceptedBy = new Map(accepted.map((h) => [h.targetTaskId, h.acceptedBy ?? '']));
         workflow.agents.set(taskId, record.agent);
-        const { state } = workflow;
-        state.tasks.set(taskId, { status: 'completed', attempt: record.attempt, agent: record.agent, effectVersion: record.effectVersion });
         return this.complete(workflow, taskId, record.agent, record.attempt, record.effectVersion ?? 0, acceptedBy, record.handoffs ?? []);
       }
       if (record?.status === 'failed') {

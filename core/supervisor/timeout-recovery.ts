@@ -31,7 +31,7 @@ export async function inspectTimedOutTask(
   const rolledBack: string[] = [];
   const acceptedBy = new Map<string, string>();
   if (design.handoffProtocol === 'two-phase') {
-    const records = new HandoffRecords(env.storage);
+    const records = new HandoffRecords(env.storage, env.clock);
     for (const target of targetTaskIds) {
       const handoffId = `${workflowId}/${taskId}->${target}`;
       const found = await records.read(handoffId);
