@@ -132,12 +132,13 @@ export class Kernel {
    * Continues the run once the promise job queue is empty.
    *
    * Why not `await new Promise(setImmediate)` (the first version): an event-loop
-   * turn per event made the drain ~90% of a simulated run (BENCHMARKS.md). A
+   * turn per wakesAsync event held the kernel to ~5% of a bare heap loop's
+   * events/s on such events, against ~22% now (BENCHMARKS.md). A
    * `process.nextTick` queued from inside a promise job runs only after V8's
    * microtask checkpoint has emptied the job queue completely (Node runs ticks
    * between checkpoints, never within one), so queueing the tick from a
    * microtask gives the same guarantee at a fraction of the cost. Ticks queued
-   * by other code may interleave; core uses none (it touches no Node API).
+   * by other code may interleave; core and simulator queue none.
    * test/bench/kernel-drain.test.ts checks that event logs and reports equal
    * those of the setImmediate kernel.
    */
