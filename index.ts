@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { createStore } from './collector/store/create-store.js';
 import type { SpanStore } from './collector/store/span-store.js';
+import type { RouterScoreFunction } from './core/routing/router-policy.js';
 import type { AgentBehaviour } from './core/agents/types.js';
 import { loadScenarioFile, parseScenario, type Scenario } from './scenarios/format/load-scenario.js';
 import type { ScenarioFile } from './scenarios/format/scenario-types.js';
@@ -40,6 +41,7 @@ export type { SpanStore } from './collector/store/span-store.js';
 export type { Scenario } from './scenarios/format/load-scenario.js';
 export type { ScenarioFile } from './scenarios/format/scenario-types.js';
 export type { AgentBehaviour, WorkRequest, WorkResult } from './core/agents/types.js';
+export type { RouterScoreFunction, RouterScoreInput, RouterPolicy, ScoreWeights } from './core/routing/router-policy.js';
 export type { SimulationOptions } from './simulator/options.js';
 export type { SweepOutcome } from './cli/pipeline/sweep.js';
 export type { SweepDocument } from './cli/pipeline/sweep-document.js';
@@ -61,6 +63,11 @@ export interface RunOptions extends StoreChoice {
   seed?: number;
   /** Agent behaviours written in TypeScript, by agent name; they replace the simulated ones. */
   behaviours?: Record<string, AgentBehaviour>;
+  /**
+   * Router scoring written in TypeScript: the total the `scored` strategy ranks
+   * candidates by (fingerprinted into the run id like behaviours).
+   */
+  routerScore?: RouterScoreFunction;
   /** Changes the simulator options (hooks the scenario format cannot express); name it in `variant`. */
   customize?: (options: SimulationOptions) => SimulationOptions;
   /** Names code-level changes (behaviours are fingerprinted automatically); part of the run id. */
@@ -117,10 +124,21 @@ async function withStore<T>(choice: StoreChoice, use: (store: SpanStore) => Prom
 export async function runScenario(input: ScenarioInput, options: RunOptions = {}): Promise<ReportDocument> {
   const scenario = applyOverrides(loadScenario(input), overridesOf(options.set));
   const behaviours = options.behaviours;
-  const variant = [options.variant ?? '', behaviours ? `behaviours:${behavioursFingerprint(behaviours)}` : ''].filter(Boolean).join('\n');
+  const routerScore = options.routerScore;
+  const variant = [
+    options.variant ?? '',
+    behaviours ? `behaviours:${behavioursFingerprint(behaviours)}` : '',
+    routerScore ? `router-score:${createHash('sha256').update(String(routerScore)).digest('hex').slice(0, 16)}` : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
   const customize = (simulation: SimulationOptions): SimulationOptions => {
-    const withBehaviours = behaviours ? { ...simulation, behaviours: { ...simulation.behaviours, ...behaviours } } : simulation;
-    return options.customize ? options.customize(withBehaviours) : withBehaviours;
+    let customized = behaviours ? { ...simulation, behaviours: { ...simulation.behaviours, ...behaviours } } : simulation;
+    if (routerScore) {
+      const policies = customized.policies ?? {};
+      customized = { ...customized, policies: { ...policies, router: { ...policies.router, score: routerScore } } };
+    }
+    return options.customize ? options.customize(customized) : customized;
   };
   return withStore(options, async (store) => {
     const outcome = await runPipeline({ scenario, seed: options.seed ?? 1, store, extraAssertions: options.assert, customize, variant });

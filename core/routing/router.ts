@@ -75,20 +75,23 @@ export class AgentRouter implements TaskRouter {
     const budget = this.policy.taskBudgetTokens ?? DEFAULT_TASK_BUDGET_TOKENS;
     const affordable = pool.filter((agent) => (agent.expectedTokens ?? DEFAULT_EXPECTED_TOKENS) <= budget);
     const viable = affordable.length > 0 ? affordable : [cheapest(pool)];
-    const candidates = viable.map((agent) => this.score(agent, required, request.task.agent, budget));
+    const candidates = viable.map((agent) => this.score(agent, required, request.task, budget));
     const selected = this.select(request, viable, candidates);
     return { selected, escalated: false, stages: { capable: capable.length, healthy: healthy.length, affordable: affordable.length }, candidates };
   }
 
-  private score(agent: AgentSpec, required: string[], preferred: string, budget: number): ScoredCandidate {
+  private score(agent: AgentSpec, required: string[], task: RouteRequest['task'], budget: number): ScoredCandidate {
     const scores: PartialScores = {
       capability: capabilityScore(agent, required),
       health: healthScore(this.health.of(agent.name)),
       cost: costScore(agent.expectedTokens ?? DEFAULT_EXPECTED_TOKENS, budget),
       availability: availabilityScore(this.load.get(agent.name) ?? 0, agent.maxConcurrent ?? 1),
-      affinity: agent.name === preferred ? 1 : 0,
+      affinity: agent.name === task.agent ? 1 : 0,
     };
-    return { agent: agent.name, scores, total: totalScore(scores, this.policy.weights) };
+    const defaultTotal = totalScore(scores, this.policy.weights);
+    const custom = this.policy.score;
+    const total = custom ? custom({ agent, task: { id: task.id, agent: task.agent, capability: task.capability }, scores, defaultTotal }) : defaultTotal;
+    return { agent: agent.name, scores, total: Number.isFinite(total) ? total : -Infinity };
   }
 
   /** Load balancing by strategy; `scored` (default) takes the best total, ties in declaration order. */
