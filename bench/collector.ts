@@ -246,7 +246,8 @@ async function throughputRound(engine: string, encoding: Encoding, storeArgs: st
 /** Overload: the store is unreachable and the spool small, so the spool fills and the collector must refuse. */
 async function overloadRound(seconds: number, spansPerRequest: number): Promise<BenchRow[]> {
   const spoolBytesMax = 64 * 1024 * 1024;
-  const connections = 64;
+  // 128 bodies of ~0.5 MiB in flight pass the 64 MiB in-flight budget: some 429s too.
+  const connections = 128;
   const collector = await startCollectorChild('overload', ['--clickhouse', 'http://127.0.0.1:1/baton', '--spool-bytes-max', String(spoolBytesMax)]);
   try {
     const load = await runLoad(collector.url, 'json', seconds, connections, spansPerRequest);

@@ -5,7 +5,7 @@ import type { OtlpEncoding } from '../otlp/otlp-attributes.js';
 import { OtlpDecodeError } from '../otlp/otlp-error.js';
 import { BodyTooLargeError, OTLP_MEDIA_TYPES, UnsupportedEncodingError, encodingOfContentType, parseTraceBody } from '../otlp/parse-trace-body.js';
 import { SpoolFullError } from '../spool/spool.js';
-import { encodeSpoolRecord, spoolRecordOf } from '../spool/spool-record.js';
+import { encodeBatches } from '../spool/spool-record.js';
 import { bearerTokenMatches } from './bearer-auth.js';
 import type { CollectorContext } from './collector-context.js';
 import type { RejectReason } from './collector-metrics.js';
@@ -75,7 +75,7 @@ export function registerTracesRoute(app: FastifyInstance, context: CollectorCont
       const raw = parseTraceBody(body, encoding, headerText(request.headers['content-encoding']), options.bodyLimitBytes);
       const decoded = decodeTraceRequest(raw, encoding, context.limits, options.nowNs());
       if (decoded.acceptedSpans > 0) {
-        await context.spool.append(encodeSpoolRecord(spoolRecordOf(decoded.batches)));
+        await context.spool.append(encodeBatches(decoded.batches));
         metrics.spansSpooled += decoded.acceptedSpans;
       }
       metrics.spansAccepted += decoded.acceptedSpans;

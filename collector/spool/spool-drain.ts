@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import type { RunRow, SpanEventRow, SpanRow } from '../store/rows.js';
+import type { RunRow } from '../store/rows.js';
 import type { SpanStore } from '../store/span-store.js';
 import { sqlIdentifier, sqlString } from '../store/sql.js';
 import type { SealedSegment, Spool } from './spool.js';
-import { decodeSegment } from './spool-record.js';
+import { decodeSegmentRaw, rowsOf, type RawSpoolRecord, type SpoolRun } from './spool-record.js';
 
 /** Pacing of the drain. Defaults are set where read. */
 export interface SpoolDrainOptions {
@@ -94,14 +94,12 @@ export class SpoolDrain {
   private async drainSegment(segment: SealedSegment): Promise<void> {
     for (let attempt = 1; this.status === 'running'; attempt += 1) {
       try {
-        const { records, tornBytes } = decodeSegment(await readFile(segment.path));
+        const { records, tornBytes } = decodeSegmentRaw(await readFile(segment.path));
         if (tornBytes > 0) this.options.onTornTail?.(segment, tornBytes);
-        const spans = records.flatMap((record) => record.spans);
-        const events = records.flatMap((record) => record.events);
-        await this.writeRows(spans, events);
+        await this.writeRows(records);
         await this.spool.remove(segment);
         this.segmentsWrittenCount += 1;
-        this.options.onWritten?.(spans.length, segment);
+        this.options.onWritten?.(records.reduce((sum, record) => sum + record.spanCount, 0), segment);
         return;
       } catch (error) {
         if (attempt >= (this.options.quarantineAfterAttempts ?? DEFAULT_QUARANTINE_AFTER_ATTEMPTS) && (await this.storeIsReachable())) {
@@ -125,11 +123,20 @@ export class SpoolDrain {
     }
   }
 
-  private async writeRows(spans: SpanRow[], events: SpanEventRow[]): Promise<void> {
+  /**
+   * One insert per table for the whole segment. The rows are JSONEachRow text
+   * already: a store with `insertRaw` takes it as is, another gets the parsed rows.
+   */
+  private async writeRows(records: readonly RawSpoolRecord[]): Promise<void> {
     await this.options.beforeWrite?.();
-    if (spans.length > 0) await this.store.insert('spans', spans);
-    if (events.length > 0) await this.store.insert('span_events', events);
-    await this.recordNewRuns(spans);
+    const spans = Buffer.concat(records.map((record) => record.spans));
+    const events = Buffer.concat(records.map((record) => record.events));
+    for (const [table, text] of [['spans', spans], ['span_events', events]] as const) {
+      if (text.length === 0) continue;
+      if (this.store.insertRaw) await this.store.insertRaw(table, text);
+      else await this.store.insert(table, rowsOf(text));
+    }
+    await this.recordNewRuns(records.flatMap((record) => record.runs));
   }
 
   /**
@@ -137,27 +144,27 @@ export class SpoolDrain {
    * from real services. Existing rows (a simulated run exported again, or an
    * earlier batch) are left alone: their totals are not ours to overwrite.
    */
-  private async recordNewRuns(spans: SpanRow[]): Promise<void> {
-    const firstSpanOfRun = new Map<string, SpanRow>();
-    for (const span of spans) {
-      const seen = firstSpanOfRun.get(span.run_id);
-      if (!seen || span.recorded_date < seen.recorded_date) firstSpanOfRun.set(span.run_id, span);
+  private async recordNewRuns(runs: readonly SpoolRun[]): Promise<void> {
+    const firstOfRun = new Map<string, SpoolRun>();
+    for (const run of runs) {
+      const seen = firstOfRun.get(run.run_id);
+      if (!seen || run.recorded_date < seen.recorded_date) firstOfRun.set(run.run_id, run);
     }
-    if (firstSpanOfRun.size === 0) return;
+    if (firstOfRun.size === 0) return;
     const database = sqlIdentifier(this.store.database);
     const listed = await this.store.query<{ run_id: string }>(
-      `SELECT run_id FROM ${database}.runs FINAL WHERE run_id IN (${[...firstSpanOfRun.keys()].map(sqlString).join(', ')})`,
+      `SELECT run_id FROM ${database}.runs FINAL WHERE run_id IN (${[...firstOfRun.keys()].map(sqlString).join(', ')})`,
     );
-    for (const row of listed) firstSpanOfRun.delete(row.run_id);
-    if (firstSpanOfRun.size === 0) return;
+    for (const row of listed) firstOfRun.delete(row.run_id);
+    if (firstOfRun.size === 0) return;
     const recordedAt = new Date().toISOString().slice(0, 19).replace('T', ' ');
-    const rows: RunRow[] = [...firstSpanOfRun.values()].map((span) => ({
-      recorded_date: span.recorded_date,
+    const rows: RunRow[] = [...firstOfRun.values()].map((run) => ({
+      recorded_date: run.recorded_date,
       recorded_at: recordedAt,
-      run_id: span.run_id,
-      sweep_id: span.sweep_id,
-      scenario: span.scenario,
-      seed: span.seed,
+      run_id: run.run_id,
+      sweep_id: run.sweep_id,
+      scenario: run.scenario,
+      seed: run.seed,
       config_hash: '',
       baton_version: 'otlp',
       verdict: '',

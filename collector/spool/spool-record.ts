@@ -1,19 +1,46 @@
 import { crc32 } from 'node:zlib';
 import type { RunBatch } from '../otlp/decode-trace-request.js';
 import { spanEventRows, spanRow } from '../span-rows.js';
+import { JsonLines } from './json-lines.js';
 import type { SpanEventRow, SpanRow } from '../store/rows.js';
 
 /**
- * One accepted batch as stored in the spool: the rows the store will get,
- * already built, so replay needs nothing but the file.
+ * One accepted batch as rows: what `decodeSegment` gives back (tests and
+ * stores without `insertRaw` read records this way).
  */
 export interface SpoolRecord {
   spans: SpanRow[];
   events: SpanEventRow[];
 }
 
+/** The run columns of a record's spans: enough for the drain's `runs` rows without reading the spans. */
+export type SpoolRun = Pick<SpanRow, 'run_id' | 'recorded_date' | 'sweep_id' | 'scenario' | 'seed'>;
+
+/**
+ * One record as stored: its rows already as JSONEachRow text (each row
+ * `JSON.stringify` of the row object, each followed by a newline), so the drain
+ * hands them to the store without parsing and serializing them again.
+ */
+export interface RawSpoolRecord {
+  runs: SpoolRun[];
+  spanCount: number;
+  /** `spans` rows, JSONEachRow. */
+  spans: Buffer;
+  /** `span_events` rows, JSONEachRow. */
+  events: Buffer;
+}
+
 /** Bytes before each record: payload length (u32 LE) and CRC-32 of the payload (u32 LE). */
 export const RECORD_HEADER_BYTES = 8;
+
+/**
+ * First payload byte of the JSONEachRow record format. The first format (a
+ * JSON object, so its payload began with `{`) is still read, so a spool left
+ * by an older collector replays.
+ */
+const RAW_FORMAT_TAG = 0x02;
+/** Tag, meta length (u32 LE), spans text length (u32 LE). */
+const RAW_PREFIX_BYTES = 9;
 
 export function spoolRecordOf(batches: readonly RunBatch[]): SpoolRecord {
   const record: SpoolRecord = { spans: [], events: [] };
@@ -26,18 +53,58 @@ export function spoolRecordOf(batches: readonly RunBatch[]): SpoolRecord {
   return record;
 }
 
-/** A record framed for appending: header, then JSON payload. */
+/**
+ * Decoded batches framed for appending (the request path): each row's JSON
+ * written straight into the record's buffer, without collecting row objects
+ * or joining their text first. The bytes are those of
+ * `encodeSpoolRecord(spoolRecordOf(batches))`.
+ */
+export function encodeBatches(batches: readonly RunBatch[]): Buffer {
+  const spans = new JsonLines();
+  const events = new JsonLines(4 * 1024);
+  const runs: SpoolRun[] = [];
+  for (const { run, spans: records } of batches) {
+    runs.push({ run_id: run.runId, recorded_date: run.recordedDate, sweep_id: run.sweepId, scenario: run.scenario, seed: run.seed });
+    for (const span of records) {
+      spans.push(JSON.stringify(spanRow(span, run)));
+      if (span.events.length > 0) for (const event of spanEventRows(span, run)) events.push(JSON.stringify(event));
+    }
+  }
+  return frame(runs, spans.bytes(), events.bytes());
+}
+
+/** A record framed for appending: header, then the payload. */
 export function encodeSpoolRecord(record: SpoolRecord): Buffer {
-  const payload = Buffer.from(JSON.stringify(record), 'utf8');
-  const header = Buffer.alloc(RECORD_HEADER_BYTES);
-  header.writeUInt32LE(payload.length, 0);
-  header.writeUInt32LE(crc32(payload), 4);
-  return Buffer.concat([header, payload]);
+  const runs = new Map<string, SpoolRun>();
+  for (const { run_id, recorded_date, sweep_id, scenario, seed } of record.spans) {
+    runs.set(`${run_id}\u0000${recorded_date}`, { run_id, recorded_date, sweep_id, scenario, seed });
+  }
+  const lines = (rows: readonly object[]): Buffer => {
+    const text = new JsonLines();
+    for (const row of rows) text.push(JSON.stringify(row));
+    return text.bytes();
+  };
+  return frame([...runs.values()], lines(record.spans), lines(record.events));
+}
+
+function frame(runs: SpoolRun[], spansText: Buffer, eventsText: Buffer): Buffer {
+  // Runs as arrays, not objects: the meta is in every record, so keep it short.
+  const meta = Buffer.from(JSON.stringify(runs.map((run) => [run.run_id, run.recorded_date, run.sweep_id, run.scenario, run.seed])), 'utf8');
+  const payloadBytes = RAW_PREFIX_BYTES + meta.length + spansText.length + eventsText.length;
+  const framed = Buffer.allocUnsafe(RECORD_HEADER_BYTES + payloadBytes);
+  framed.writeUInt32LE(payloadBytes, 0);
+  framed.writeUInt8(RAW_FORMAT_TAG, RECORD_HEADER_BYTES);
+  framed.writeUInt32LE(meta.length, RECORD_HEADER_BYTES + 1);
+  framed.writeUInt32LE(spansText.length, RECORD_HEADER_BYTES + 5);
+  let offset = RECORD_HEADER_BYTES + RAW_PREFIX_BYTES;
+  for (const part of [meta, spansText, eventsText]) offset += part.copy(framed, offset);
+  framed.writeUInt32LE(crc32(framed.subarray(RECORD_HEADER_BYTES)), 4);
+  return framed;
 }
 
 /** What reading a segment found. */
-export interface SegmentContents {
-  records: SpoolRecord[];
+export interface SegmentContents<R = SpoolRecord> {
+  records: R[];
   /**
    * Bytes after the last whole record. Only a crash while appending leaves
    * them (a torn write that was never acknowledged), so they are dropped.
@@ -45,9 +112,15 @@ export interface SegmentContents {
   tornBytes: number;
 }
 
-/** Reads framed records until the end or the first incomplete or corrupt one. */
+/** Reads framed records until the end or the first incomplete or corrupt one, as row objects. */
 export function decodeSegment(bytes: Buffer): SegmentContents {
-  const records: SpoolRecord[] = [];
+  const { records, tornBytes } = decodeSegmentRaw(bytes);
+  return { records: records.map((record) => ({ spans: rowsOf<SpanRow>(record.spans), events: rowsOf<SpanEventRow>(record.events) })), tornBytes };
+}
+
+/** Reads framed records until the end or the first incomplete or corrupt one, rows as JSONEachRow text. */
+export function decodeSegmentRaw(bytes: Buffer): SegmentContents<RawSpoolRecord> {
+  const records: RawSpoolRecord[] = [];
   let offset = 0;
   while (offset + RECORD_HEADER_BYTES <= bytes.length) {
     const length = bytes.readUInt32LE(offset);
@@ -56,8 +129,46 @@ export function decodeSegment(bytes: Buffer): SegmentContents {
     if (end > bytes.length) break;
     const payload = bytes.subarray(offset + RECORD_HEADER_BYTES, end);
     if (crc32(payload) !== checksum) break;
-    records.push(JSON.parse(payload.toString('utf8')) as SpoolRecord);
+    records.push(payload[0] === RAW_FORMAT_TAG ? rawRecordOf(payload) : rawRecordOfJson(payload));
     offset = end;
   }
   return { records, tornBytes: bytes.length - offset };
+}
+
+function rawRecordOf(payload: Buffer): RawSpoolRecord {
+  const metaBytes = payload.readUInt32LE(1);
+  const spansBytes = payload.readUInt32LE(5);
+  const spansStart = RAW_PREFIX_BYTES + metaBytes;
+  const meta = JSON.parse(payload.toString('utf8', RAW_PREFIX_BYTES, spansStart)) as [string, string, string, string, number][];
+  const spans = payload.subarray(spansStart, spansStart + spansBytes);
+  return {
+    runs: meta.map(([run_id, recorded_date, sweep_id, scenario, seed]) => ({ run_id, recorded_date, sweep_id, scenario, seed })),
+    spanCount: lineCount(spans),
+    spans,
+    events: payload.subarray(spansStart + spansBytes),
+  };
+}
+
+/** A record of the first format (one JSON object of row arrays), as text. */
+function rawRecordOfJson(payload: Buffer): RawSpoolRecord {
+  const record = JSON.parse(payload.toString('utf8')) as SpoolRecord;
+  const text = (rows: object[]): Buffer => Buffer.from(rows.map((row) => `${JSON.stringify(row)}\n`).join(''), 'utf8');
+  const runs = record.spans.map(({ run_id, recorded_date, sweep_id, scenario, seed }) => ({ run_id, recorded_date, sweep_id, scenario, seed }));
+  return { runs, spanCount: record.spans.length, spans: text(record.spans), events: text(record.events) };
+}
+
+/** Rows in JSONEachRow text: every row ends with a newline, and JSON.stringify never writes a raw one. */
+function lineCount(text: Buffer): number {
+  let count = 0;
+  for (let at = text.indexOf(0x0a); at >= 0; at = text.indexOf(0x0a, at + 1)) count += 1;
+  return count;
+}
+
+/** JSONEachRow text as row objects. */
+export function rowsOf<Row>(jsonEachRow: Buffer): Row[] {
+  return jsonEachRow
+    .toString('utf8')
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .map((line) => JSON.parse(line) as Row);
 }

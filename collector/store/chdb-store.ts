@@ -58,6 +58,16 @@ export class ChdbStore implements SpanStore {
     }
   }
 
+  /** `insert` of rows that are JSONEachRow text already, handed to chDB as is. */
+  async insertRaw(table: TableName, jsonEachRow: Buffer): Promise<void> {
+    const session = this.open();
+    try {
+      await session.insert({ table: `${this.database}.${table}`, values: jsonEachRow, format: 'JSONEachRow' });
+    } catch (error) {
+      throw new StoreError('BATON_ERR_STORE_INSERT', `insert into ${table} failed: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
   async query<Row = Record<string, unknown>>(sql: string): Promise<Row[]> {
     const session = this.open();
     let text: string;

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { withBackoff, type BackoffOptions } from './backoff.js';
 import { parseClickHouseUrl, type ClickHouseUrl } from './clickhouse-url.js';
@@ -125,6 +126,20 @@ export class ServerStore implements SpanStore {
         });
       });
     }
+  }
+
+  /** `insert` of rows that are JSONEachRow text already: one request, the text as its body. */
+  async insertRaw(table: TableName, jsonEachRow: Buffer): Promise<void> {
+    await this.call(`insert into ${table}`, 'BATON_ERR_STORE_INSERT', async () => {
+      const { stream } = await this.client.exec({
+        query: `INSERT INTO ${this.database}.${table} FORMAT JSONEachRow`,
+        // A fresh stream per attempt: a retry sends the whole text again.
+        values: Readable.from([jsonEachRow]),
+        ...(this.options.cluster === undefined ? {} : { clickhouse_settings: { insert_distributed_sync: 1 } }),
+      });
+      stream.resume();
+      await new Promise<void>((resolve, reject) => stream.on('end', resolve).on('error', reject));
+    });
   }
 
   async query<Row = Record<string, unknown>>(sql: string): Promise<Row[]> {

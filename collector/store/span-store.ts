@@ -23,6 +23,13 @@ export interface SpanStore {
   readonly database: string;
   migrate(): Promise<void>;
   insert(table: TableName, rows: readonly object[]): Promise<void>;
+  /**
+   * Optional fast path of `insert`: rows already as JSONEachRow text (one
+   * `JSON.stringify`d row per line), written without parsing; the same rows
+   * as `insert` would write, with the same idempotence. The collector's spool
+   * keeps rows as this text, so its drain skips a parse and a serialization.
+   */
+  insertRaw?(table: TableName, jsonEachRow: Buffer): Promise<void>;
   query<Row = Record<string, unknown>>(sql: string): Promise<Row[]>;
   /** Runs a statement that returns nothing (DDL, ALTER). */
   command(sql: string): Promise<void>;

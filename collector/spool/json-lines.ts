@@ -1,0 +1,31 @@
+/**
+ * JSONEachRow text built row by row into one growing buffer: each row's
+ * UTF-8 bytes then a newline, without joining the rows into one string first.
+ */
+export class JsonLines {
+  private buffer: Buffer;
+  private length = 0;
+  rows = 0;
+
+  constructor(bytesHint = 64 * 1024) {
+    this.buffer = Buffer.allocUnsafe(bytesHint);
+  }
+
+  push(row: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit (a surrogate pair, 2 units, takes 4).
+    const needed = this.length + row.length * 3 + 1;
+    if (needed > this.buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(needed, this.buffer.length * 2));
+      this.buffer.copy(grown, 0, 0, this.length);
+      this.buffer = grown;
+    }
+    this.length += this.buffer.write(row, this.length, 'utf8');
+    this.buffer[this.length++] = 0x0a;
+    this.rows += 1;
+  }
+
+  /** The text so far (a view: valid until the next push). */
+  bytes(): Buffer {
+    return this.buffer.subarray(0, this.length);
+  }
+}

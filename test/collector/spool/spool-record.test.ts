@@ -1,0 +1,53 @@
+import { ProtobufTraceSerializer, JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { crc32 } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { decodeTraceRequest, type RunBatch } from '../../../collector/otlp/decode-trace-request.js';
+import { resolveOtlpLimits } from '../../../collector/otlp/otlp-limits.js';
+import { parseTraceBody } from '../../../collector/otlp/parse-trace-body.js';
+import { JsonLines } from '../../../collector/spool/json-lines.js';
+import { decodeSegment, decodeSegmentRaw, encodeBatches, encodeSpoolRecord, spoolRecordOf } from '../../../collector/spool/spool-record.js';
+import { sdkSpans } from '../server/collector-fixtures.js';
+
+function decodedBatches(encoding: 'json' | 'protobuf'): RunBatch[] {
+  const spans = sdkSpans(12, { 'service.name': 'svc "quoted"', 'baton.run.id': 'run/ü', 'baton.seed': 4 });
+  const body = Buffer.from((encoding === 'json' ? JsonTraceSerializer : ProtobufTraceSerializer).serializeRequest(spans as never)!);
+  return decodeTraceRequest(parseTraceBody(body, encoding, undefined, 1 << 24), encoding, resolveOtlpLimits({}), BigInt(Date.now()) * 1_000_000n).batches;
+}
+
+describe('JsonLines', () => {
+  it('grows past its first buffer and keeps multi-byte text whole', () => {
+    const lines = new JsonLines(8);
+    const rows = ['{"a":"ü€😀"}', '{"b":1}', JSON.stringify({ c: 'x'.repeat(1000) })];
+    for (const row of rows) lines.push(row);
+    expect(lines.bytes().toString('utf8')).toBe(`${rows.join('\n')}\n`);
+    expect(lines.rows).toBe(3);
+  });
+});
+
+describe('spool records', () => {
+  it('encodeBatches writes the bytes encodeSpoolRecord writes for the same rows; both decode to those rows', () => {
+    const batches = decodedBatches('json');
+    const framed = encodeBatches(batches);
+    expect(framed.equals(encodeSpoolRecord(spoolRecordOf(batches)))).toBe(true);
+    expect(decodeSegment(Buffer.concat([framed, framed])).records).toEqual([spoolRecordOf(batches), spoolRecordOf(batches)]);
+    const [raw] = decodeSegmentRaw(framed).records;
+    expect(raw!.spanCount).toBe(12);
+    expect(raw!.runs).toEqual([{ run_id: 'run/ü', recorded_date: batches[0]!.run.recordedDate, sweep_id: '', scenario: batches[0]!.run.scenario, seed: 4 }]);
+  });
+
+  it('a record of the first format (one JSON object) left by an older collector still replays', () => {
+    const record = spoolRecordOf(decodedBatches('protobuf'));
+    const payload = Buffer.from(JSON.stringify(record), 'utf8');
+    const header = Buffer.alloc(8);
+    header.writeUInt32LE(payload.length, 0);
+    header.writeUInt32LE(crc32(payload), 4);
+    const segment = Buffer.concat([header, payload, encodeSpoolRecord(record)]);
+    const { records, tornBytes } = decodeSegment(segment);
+    expect(tornBytes).toBe(0);
+    expect(records).toEqual([record, record]);
+    const raw = decodeSegmentRaw(segment).records;
+    expect(raw[0]!.spans.equals(raw[1]!.spans)).toBe(true);
+    expect(raw[0]!.events.equals(raw[1]!.events)).toBe(true);
+    expect(raw[0]!.spanCount).toBe(raw[1]!.spanCount);
+  });
+});
