@@ -1,5 +1,5 @@
 import { trace, TraceFlags, type Span } from '@opentelemetry/api';
-import type { Env } from '../env/env.js';
+import { nodeClock, type Env } from '../env/env.js';
 import type { Message } from '../env/transport.js';
 import { ATTR, SPAN } from '../telemetry/attributes.js';
 import { SpanClock } from '../telemetry/virtual-spans.js';
@@ -67,7 +67,7 @@ export class AgentRuntime {
     this.sender = new HandoffSender(env, this.spans, spec.name, options.handoff, this.design, this.memory, (epoch) => epoch === this.epoch);
     const accepts = spec.acceptsSchemaVersions ?? [ENVELOPE_SCHEMA_VERSION];
     this.receiver = new HandoffReceiver(env, spec.name, accepts, this.design, spec.contextWindowTokens);
-    this.resultAcks = new ReplyWaiter(env.clock);
+    this.resultAcks = new ReplyWaiter(nodeClock(env, spec.name));
     env.transport.listen(spec.name, (message) => this.onMessage(message), { onCrash: () => this.onCrash(), onRestart: () => void this.sender.recoverAfterRestart() });
   }
 

@@ -7,8 +7,7 @@ import type { Observer } from './observer.js';
 
 /**
  * Everything core asks of the world. Core never reaches past these ports: no
- * real time, randomness or I/O. The simulator provides virtual implementations;
- * `core/env/real/` provides ones backed by Node for running real agents.
+ * real time, randomness or I/O. The simulator provides virtual implementations.
  */
 export interface Env {
   clock: Clock;
@@ -22,4 +21,9 @@ export interface Env {
    * node measures should use it; absent, every node uses `clock`.
    */
   clockFor?(node: string): Clock;
+}
+
+/** The clock node `node` measures its timeouts and waits on: its own when the world has one. */
+export function nodeClock(env: Env, node: string): Clock {
+  return env.clockFor?.(node) ?? env.clock;
 }

@@ -1,5 +1,6 @@
 import type { Span } from '@opentelemetry/api';
-import type { Env } from '../env/env.js';
+import { nodeClock, type Env } from '../env/env.js';
+import type { Clock } from '../env/clock.js';
 import type { HandoffPhase } from '../env/observer.js';
 import type { ResolvedDesignPolicies } from '../policies/design-policies.js';
 import { ATTR, EVENT, SPAN, type HandoffOutcome } from '../telemetry/attributes.js';
@@ -43,6 +44,8 @@ interface Flight {
  * The handoff id stays the same across attempts so the target deduplicates.
  */
 export class HandoffSender {
+  /** This node's clock: ACK timeouts and backoff are measured on it (skew and drift apply). */
+  private readonly timers: Clock;
   private readonly replies: ReplyWaiter<HandoffReply>;
   private readonly records: HandoffRecords;
   private readonly checkpoints: CheckpointStore;
@@ -59,7 +62,8 @@ export class HandoffSender {
     private readonly memory: SharedMemory,
     private readonly isCurrent: (epoch: number) => boolean,
   ) {
-    this.replies = new ReplyWaiter(env.clock);
+    this.timers = nodeClock(env, node);
+    this.replies = new ReplyWaiter(this.timers);
     this.records = new HandoffRecords(env.storage, env.clock);
     this.checkpoints = new CheckpointStore(env, spans);
   }
@@ -227,7 +231,7 @@ export class HandoffSender {
       this.spans.end(attemptSpan, { [ATTR.outcome]: 'timeout' }, 'ack_timeout');
       if (attempt < attemptsMax) {
         const backoffSpan = this.spans.start(SPAN.backoff, flight.span, { [ATTR.coordinationKind]: 'retry', [ATTR.attempt]: attempt });
-        await this.env.clock.sleepMs(backoffDelayMs(this.policy.backoff ?? {}, attempt, backoffStream));
+        await this.timers.sleepMs(backoffDelayMs(this.policy.backoff ?? {}, attempt, backoffStream));
         this.spans.end(backoffSpan);
         if (!this.isCurrent(flight.epoch)) return undefined;
       }

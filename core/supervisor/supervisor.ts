@@ -1,5 +1,5 @@
 import type { Span } from '@opentelemetry/api';
-import type { Env } from '../env/env.js';
+import { nodeClock, type Env } from '../env/env.js';
 import type { WorkflowStatus } from '../env/observer.js';
 import type { Message } from '../env/transport.js';
 import type { AgentSpec } from '../agents/types.js';
@@ -259,7 +259,7 @@ export class Supervisor {
     const timeoutMs = this.policy.taskTimeoutMs ?? DEFAULT_TASK_TIMEOUT_MS;
     workflow.timers.set(
       taskId,
-      this.env.clock.setTimer(timeoutMs, () => {
+      nodeClock(this.env, this.node).setTimer(timeoutMs, () => {
         workflow.timers.delete(taskId);
         void this.onTimeout(workflow, taskId, attempt, agent);
       }),
@@ -272,7 +272,7 @@ export class Supervisor {
       workflow.state.tasks.set(taskId, { status: 'failed', reason: 'task_store_unavailable' });
       return this.advance(workflow);
     }
-    await this.env.clock.sleepMs(this.policy.followPollMs ?? DEFAULT_FOLLOW_POLL_MS);
+    await nodeClock(this.env, this.node).sleepMs(this.policy.followPollMs ?? DEFAULT_FOLLOW_POLL_MS);
     if (this.active.has(workflow.instance.workflowId)) await this.assign(workflow, taskId, attempt, claimRound + 1);
   }
 
@@ -280,7 +280,7 @@ export class Supervisor {
   private async follow(workflow: ActiveWorkflow, taskId: string): Promise<void> {
     const workflowId = workflow.instance.workflowId;
     for (let poll = 0; poll < FOLLOW_POLLS_MAX; poll++) {
-      await this.env.clock.sleepMs(this.policy.followPollMs ?? DEFAULT_FOLLOW_POLL_MS);
+      await nodeClock(this.env, this.node).sleepMs(this.policy.followPollMs ?? DEFAULT_FOLLOW_POLL_MS);
       if (!this.active.has(workflowId)) return;
       const found = await this.tasks.read(workflowId, taskId);
       const record = found?.record;
@@ -357,7 +357,7 @@ export class Supervisor {
     workflow.state.tasks.set(taskId, { status: 'backing-off', attempt });
     const span = this.spans.start(SPAN.backoff, workflow.span, { [ATTR.coordinationKind]: 'retry', [ATTR.taskId]: taskId, [ATTR.attempt]: attempt });
     if (decision.strategy === 'compensate') await removeTaskEffect(this.memory, workflowId, taskId).catch(() => undefined);
-    await this.env.clock.sleepMs(backoffDelayMs(this.policy.backoff ?? {}, attempt, this.env.random.stream(`backoff/${this.node}`)));
+    await nodeClock(this.env, this.node).sleepMs(backoffDelayMs(this.policy.backoff ?? {}, attempt, this.env.random.stream(`backoff/${this.node}`)));
     this.spans.end(span);
     const current = workflow.state.tasks.get(taskId);
     if (current?.status !== 'backing-off' || !this.active.has(workflowId)) return;
