@@ -44,7 +44,7 @@ write_config() {
 <?xml version="1.0"?>
 <yandex>
     <logger>
-        <level>warning</level>
+        <level>${BATON_CH_LOG_LEVEL:-warning}</level>
         <log>$DIR/log/clickhouse-server.log</log>
         <errorlog>$DIR/log/clickhouse-server.err.log</errorlog>
         <size>100M</size>
@@ -73,6 +73,10 @@ write_config() {
     <dictionaries_config>$DIR/*_dictionary.xml</dictionaries_config>
     <max_table_size_to_drop>0</max_table_size_to_drop>
     <max_partition_size_to_drop>0</max_partition_size_to_drop>
+    <!-- Which instance answers (see probe in .ci/clickhouse.sh). -->
+    <macros>
+        <baton_instance>$DIR</baton_instance>
+    </macros>
     <!-- One shard, one replica: this server itself. Lets tests exercise the
          Distributed half of the cluster schema without ZooKeeper. -->
     <remote_servers>
@@ -133,17 +137,24 @@ EOF
 EOF
 }
 
-# Prints the answer of `SELECT 1` over HTTP, or nothing.
+# What answers on HTTP_PORT: "up:<instance marker>" (our DIR when it is this
+# instance), "up:" for another ClickHouse, nothing when nobody answers.
+# 18.16 binds with SO_REUSEPORT, so a second server on the same port starts
+# without error and the kernel splits connections between the two: only the
+# marker tells them apart.
 probe() {
-  local url="http://127.0.0.1:$HTTP_PORT/?query=SELECT%201"
+  local query="SELECT concat('up:', (SELECT any(substitution) FROM system.macros WHERE macro = 'baton_instance'))"
   if command -v curl >/dev/null 2>&1; then
-    curl -sf --max-time 2 "$url" 2>/dev/null || true
-  elif command -v wget >/dev/null 2>&1; then
-    wget -qO- --timeout=2 "$url" 2>/dev/null || true
+    curl -sf --max-time 2 --data-binary "$query" "http://127.0.0.1:$HTTP_PORT/" 2>/dev/null || true
   else
-    node -e "fetch('$url').then(r=>r.ok?r.text():'').then(t=>process.stdout.write(t)).catch(()=>{})" 2>/dev/null || true
+    node -e "fetch('http://127.0.0.1:$HTTP_PORT/',{method:'POST',body:process.argv[1]}).then(r=>r.ok?r.text():'').then(t=>process.stdout.write(t.trim())).catch(()=>{})" "$query" 2>/dev/null || true
   fi
 }
+
+ours() { [ "$(probe)" = "up:$DIR" ]; }
+
+# Something accepts connections on 127.0.0.1:$1 (ClickHouse or not).
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 running_pid() {
   [ -f "$PID_FILE" ] || return 1
@@ -157,16 +168,17 @@ running_pid() {
 
 start() {
   local pid
-  if pid="$(running_pid)"; then
-    if [ "$(probe)" = "1" ]; then
-      echo "clickhouse-server already running (pid $pid, http 127.0.0.1:$HTTP_PORT, dir $DIR)"
-      return 0
+  if pid="$(running_pid)" && ours; then
+    echo "clickhouse-server already running (pid $pid, http 127.0.0.1:$HTTP_PORT, dir $DIR)"
+    return 0
+  fi
+  local port
+  for port in "$HTTP_PORT" "$TCP_PORT"; do
+    if port_taken "$port"; then
+      echo "port $port is already in use (not by the server of $DIR): stop that process or choose other ports" >&2
+      exit 1
     fi
-  fi
-  if [ "$(probe)" = "1" ]; then
-    echo "port $HTTP_PORT already answers but not with our pid file in $DIR: stop that server first" >&2
-    exit 1
-  fi
+  done
   local server
   server="$(find_server)"
   write_config
@@ -176,7 +188,17 @@ start() {
   pid="$(cat "$PID_FILE")"
   local deadline=$((SECONDS + START_TIMEOUT_S))
   while [ "$SECONDS" -lt "$deadline" ]; do
-    if [ "$(probe)" = "1" ]; then
+    if ours; then
+      # Another server that grabbed the port meanwhile would share it: answers must all be ours.
+      local check
+      for check in 1 2 3 4 5; do
+        if ! ours; then
+          echo "another ClickHouse server shares port $HTTP_PORT; stopping ours" >&2
+          kill -TERM "$pid" 2>/dev/null || true
+          rm -f "$PID_FILE"
+          exit 1
+        fi
+      done
       echo "clickhouse-server started (pid $pid, http 127.0.0.1:$HTTP_PORT, tcp $TCP_PORT, dir $DIR)"
       return 0
     fi
@@ -188,7 +210,7 @@ start() {
     fi
     sleep 0.2
   done
-  echo "clickhouse-server did not answer SELECT 1 within ${START_TIMEOUT_S}s; see $DIR/log" >&2
+  echo "clickhouse-server did not answer within ${START_TIMEOUT_S}s; see $DIR/log" >&2
   kill "$pid" 2>/dev/null || true
   exit 1
 }
@@ -200,9 +222,19 @@ stop() {
     echo "clickhouse-server not running (dir $DIR)"
     return 0
   fi
+  # 18.16 keeps serving open keep-alive connections after SIGTERM until they go idle,
+  # and under load sometimes segfaults while shutting down, then hangs: kill it then.
+  local errlog="$DIR/log/clickhouse-server.err.log"
+  local errlines
+  errlines="$(wc -l <"$errlog" 2>/dev/null || echo 0)"
   kill -TERM "$pid" 2>/dev/null || true
   local deadline=$((SECONDS + STOP_TIMEOUT_S))
   while kill -0 "$pid" 2>/dev/null; do
+    if tail -n "+$((errlines + 1))" "$errlog" 2>/dev/null | grep -q "Received signal"; then
+      echo "clickhouse-server (pid $pid) crashed while shutting down; sending SIGKILL" >&2
+      kill -KILL "$pid" 2>/dev/null || true
+      break
+    fi
     if [ "$SECONDS" -ge "$deadline" ]; then
       echo "clickhouse-server (pid $pid) ignored SIGTERM for ${STOP_TIMEOUT_S}s; sending SIGKILL" >&2
       kill -KILL "$pid" 2>/dev/null || true
@@ -210,22 +242,14 @@ stop() {
     fi
     sleep 0.1
   done
-  # The port must be free before a restart can bind it again.
-  deadline=$((SECONDS + STOP_TIMEOUT_S))
-  while [ "$(probe)" = "1" ]; do
-    if [ "$SECONDS" -ge "$deadline" ]; then
-      echo "port $HTTP_PORT still answers after stopping pid $pid: another server is on it" >&2
-      exit 1
-    fi
-    sleep 0.1
-  done
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
   rm -f "$PID_FILE"
   echo "clickhouse-server stopped (pid $pid)"
 }
 
 status() {
   local pid
-  if pid="$(running_pid)" && [ "$(probe)" = "1" ]; then
+  if pid="$(running_pid)" && ours; then
     echo "clickhouse-server running (pid $pid, http 127.0.0.1:$HTTP_PORT, dir $DIR)"
   else
     echo "clickhouse-server not running (dir $DIR)"

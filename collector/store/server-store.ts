@@ -49,8 +49,10 @@ const UNREACHABLE_ERRNOS = new Set([
 const AUTH_CODES = new Set([192, 193, 194, 195, 516]);
 /** ClickHouse error codes a retry may cure: too many queries, socket timeout, network error, aborted at shutdown, cancelled. */
 const TRANSIENT_CODES = new Set([202, 209, 210, 236, 394]);
+/** Unknown table, unknown database. */
+const MISSING_OBJECT_CODES = new Set([60, 81]);
 
-type Failure = 'unreachable' | 'auth' | 'transient' | 'query';
+type Failure = 'unreachable' | 'auth' | 'transient' | 'missing' | 'query';
 
 /** What went wrong, from an error thrown by @clickhouse/client. */
 export function classifyServerError(error: unknown): Failure {
@@ -62,6 +64,7 @@ export function classifyServerError(error: unknown): Failure {
   const code = Number(/Code: (\d+)/.exec(message)?.[1] ?? NaN);
   if (AUTH_CODES.has(code) || /Authentication failed/i.test(message)) return 'auth';
   if (TRANSIENT_CODES.has(code)) return 'transient';
+  if (MISSING_OBJECT_CODES.has(code)) return 'missing';
   return 'query';
 }
 
@@ -85,6 +88,13 @@ export class ServerStore implements SpanStore {
   private readonly target: ClickHouseUrl;
   private readonly client: ClickHouseClient;
   private answered = false;
+  /**
+   * migrate() succeeded on this store. From then on "table/database doesn't
+   * exist" means the server is shutting down: 18.16 keeps serving open
+   * keep-alive connections after SIGTERM and answers them so once its tables
+   * are detached. Such failures are retried like a refused connection.
+   */
+  private schemaKnown = false;
   private retries = 0;
 
   constructor(
@@ -109,6 +119,7 @@ export class ServerStore implements SpanStore {
   async migrate(): Promise<void> {
     for (const statement of schemaStatements(this.database, { cluster: this.options.cluster })) await this.command(statement);
     await recordMigration(this);
+    this.schemaKnown = true;
   }
 
   async insert(table: TableName, rows: readonly object[]): Promise<void> {
@@ -175,10 +186,7 @@ export class ServerStore implements SpanStore {
       sleep: this.options.sleep,
     };
     try {
-      const result = await withBackoff(request, (error) => {
-        const failure = classifyServerError(error);
-        return failure === 'unreachable' || failure === 'transient';
-      }, backoff, () => {
+      const result = await withBackoff(request, (error) => this.isRetryable(classifyServerError(error)), backoff, () => {
         this.retries += 1;
       });
       this.answered = true;
@@ -186,6 +194,10 @@ export class ServerStore implements SpanStore {
     } catch (error) {
       throw this.storeError(error, what, failureCode);
     }
+  }
+
+  private isRetryable(failure: Failure): boolean {
+    return failure === 'unreachable' || failure === 'transient' || (failure === 'missing' && this.schemaKnown);
   }
 
   private storeError(error: unknown, what: string, failureCode: string): StoreError {
@@ -206,7 +218,11 @@ export class ServerStore implements SpanStore {
       );
     }
     const [label, ...sql] = what.split('\n');
-    return new StoreError(failureCode, [`${this.url}: ${label} failed: ${detail}`, ...sql].join('\n'), { cause: error });
+    const restarting = failure === 'missing' && this.schemaKnown ? ' (it existed after migrate: the server may be restarting)' : '';
+    return new StoreError(failureCode, [`${this.url}: ${label} failed: ${detail}${restarting}`, ...sql].join('\n'), {
+      cause: error,
+      retryable: restarting !== '',
+    });
   }
 
   /** Removes the password from server or socket text, in case either echoes it. */

@@ -50,6 +50,8 @@ describe('classifyServerError', () => {
     // current wording
     [new Error('Code: 516. DB::Exception: baton: Authentication failed: password is incorrect. (AUTHENTICATION_FAILED)'), 'auth'],
     [new Error('Code: 202, e.displayText() = DB::Exception: Too many simultaneous queries'), 'transient'],
+    [new Error("Code: 60, e.displayText() = DB::Exception: Table b.spans doesn't exist., e.what() = DB::Exception"), 'missing'],
+    [new Error("Code: 81, e.displayText() = DB::Exception: Database b doesn't exist, e.what() = DB::Exception"), 'missing'],
     [new Error('Code: 62, e.displayText() = DB::Exception: Syntax error'), 'query'],
   ])('%s → %s', (error, failure) => {
     expect(classifyServerError(error)).toBe(failure);

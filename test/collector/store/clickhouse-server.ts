@@ -6,6 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
+import { createServer } from 'node:net';
 import { delimiter, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -96,4 +97,17 @@ export async function ensureServer(instance: ServerInstance = SHARED_SERVER): Pr
 /** A database name no other test file or run uses. */
 export function uniqueDatabase(prefix: string): string {
   return `${prefix}_${process.pid}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6).toString(36)}`;
+}
+
+/**
+ * A loopback port nothing listens on right now. Instances other than the
+ * shared one take their ports from here: 18.16 binds with SO_REUSEPORT, so two
+ * test runs on one fixed port would silently share it.
+ */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }

@@ -4,7 +4,6 @@
  * batches that must lose and duplicate nothing.
  */
 import { rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
@@ -13,17 +12,8 @@ import { SpanSink } from '../../../collector/sink/span-sink.js';
 import { ServerStore } from '../../../collector/store/server-store.js';
 import { sqlString } from '../../../collector/store/sql.js';
 import { StoreError } from '../../../collector/store/span-store.js';
-import { clickhouseScript, ensureServer, SHARED_SERVER, serverTestsEnabled, uniqueDatabase, type ServerInstance } from './clickhouse-server.js';
+import { clickhouseScript, ensureServer, freePort, SHARED_SERVER, serverTestsEnabled, uniqueDatabase, type ServerInstance } from './clickhouse-server.js';
 import { runColumns, spanRecord } from './span-fixtures.js';
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function storeError(promise: Promise<unknown>): Promise<StoreError> {
   try {
@@ -37,7 +27,7 @@ async function storeError(promise: Promise<unknown>): Promise<StoreError> {
 
 describe('server down at start', () => {
   it('fails fast with BATON_ERR_STORE_UNREACHABLE naming the URL without the password', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const store = new ServerStore(`http://baton:hunter2-secret@127.0.0.1:${port}/baton_down`, { backoffMsMin: 1, backoffMsMax: 2 });
     const started = Date.now();
     const error = await storeError(store.migrate());
@@ -89,6 +79,24 @@ describeServer('credentials on the 18.16 server', () => {
     await store.close();
   });
 
+  it('a missing table is retried only once migrate() made it exist (18.16 answers so while shutting down)', async () => {
+    const database = uniqueDatabase('baton_missing');
+    const migrated = new ServerStore(`${base}/${database}`, { attemptsMax: 3, backoffMsMin: 1, backoffMsMax: 1 });
+    await migrated.migrate();
+    await migrated.command(`DROP TABLE ${database}.violations`);
+    const error = await storeError(migrated.query(`SELECT count() FROM ${database}.violations`));
+    expect(error).toMatchObject({ code: 'BATON_ERR_STORE_QUERY', retryable: true });
+    expect(error.message).toContain('the server may be restarting');
+    expect(migrated.requestsRetried).toBe(2);
+    const fresh = new ServerStore(`${base}/${database}`, { attemptsMax: 3, backoffMsMin: 1, backoffMsMax: 1 });
+    const freshError = await storeError(fresh.query(`SELECT count() FROM ${database}.violations`));
+    expect(freshError).toMatchObject({ code: 'BATON_ERR_STORE_QUERY', retryable: false });
+    expect(fresh.requestsRetried).toBe(0);
+    await migrated.command(`DROP DATABASE ${database}`);
+    await migrated.close();
+    await fresh.close();
+  });
+
   it('bad SQL is BATON_ERR_STORE_QUERY with the statement, not retried', async () => {
     const store = new ServerStore(`${base}/default`);
     const error = await storeError(store.query('SELEKT 1'));
@@ -100,23 +108,28 @@ describeServer('credentials on the 18.16 server', () => {
 });
 
 describeServer('a server restart in the middle of a sweep', () => {
-  // Its own server instance: restarting the shared one would break the other test files running in parallel.
-  const instance: ServerInstance = { dir: join(tmpdir(), `baton-ch-restart-${process.pid}`), httpPort: 18124, tcpPort: 19001 };
+  // Its own server instance on free ports: restarting the shared one would break the
+  // other test files running in parallel, and a fixed port would be shared by two test runs.
+  const instance: ServerInstance = { dir: join(tmpdir(), `baton-ch-restart-${process.pid}`), httpPort: 0, tcpPort: 0 };
 
   beforeAll(async () => {
+    instance.httpPort = await freePort();
+    instance.tcpPort = await freePort();
     await clickhouseScript('start', instance);
   }, 120_000);
 
   afterAll(async () => {
-    await clickhouseScript('stop', instance).catch(() => undefined);
-    rmSync(instance.dir, { recursive: true, force: true });
+    // Keep the directory (its pid file and logs) when the server could not be stopped,
+    // or when BATON_KEEP_CH_DIRS asks for the logs.
+    await clickhouseScript('stop', instance);
+    if (!process.env.BATON_KEEP_CH_DIRS) rmSync(instance.dir, { recursive: true, force: true });
   }, 120_000);
 
   // Who absorbs the outage: the store's request retries, or (with a store that gives up
   // quickly) the sink's batch retries. Both must end with every span exactly once.
   it.each([
     { absorbedBy: 'store', store: { attemptsMax: 12, backoffMsMin: 50, backoffMsMax: 1_000 }, sink: { backoffMsMin: 200 } },
-    { absorbedBy: 'sink', store: { attemptsMax: 2, backoffMsMin: 20, backoffMsMax: 20 }, sink: { attemptsMax: 30, backoffMsMin: 100, backoffMsMax: 500 } },
+    { absorbedBy: 'sink', store: { attemptsMax: 2, backoffMsMin: 20, backoffMsMax: 20 }, sink: { attemptsMax: 80, backoffMsMin: 100, backoffMsMax: 500 } },
   ])('loses no span and duplicates none, by count and by id (outage absorbed by the $absorbedBy)', async (config) => {
     const database = uniqueDatabase('baton_restart');
     const store = new ServerStore(`http://baton:baton-secret@127.0.0.1:${instance.httpPort}/${database}`, config.store);
@@ -131,18 +144,18 @@ describeServer('a server restart in the middle of a sweep', () => {
       }
     };
     await addSpans(3_000);
-    let restarted = false;
-    const restart = clickhouseScript('restart', instance).then((output) => {
-      restarted = true;
-      return output;
+    let restarting = true;
+    const restart = clickhouseScript('restart', instance).finally(() => {
+      restarting = false;
     });
     // Keep producing, paced, for as long as the restart takes: batches hit the stopping,
     // stopped and starting server.
-    while (!restarted) {
+    while (restarting) {
       await addSpans(50);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     expect(await restart).toMatch(/stopped[\s\S]*started/);
+    console.info(`restart test: ${instance.dir} on http ${instance.httpPort}, tcp ${instance.tcpPort}`);
     await addSpans(2_000);
     await sink.flush();
 
