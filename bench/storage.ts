@@ -29,52 +29,70 @@ import { corpusRows, jsonEachRow, researchPipelineSpans, type RunSpans } from '.
 import { benchServerUrl, clickhouseClientArgs, openServerStore } from './harness/bench-server.js';
 import { argInteger, argValue, interleave, median, pairedRatio } from './harness/timing.js';
 
-export const STORAGE_DATA_DIR = '/tmp/baton-bench/storage-chdb';
-const STORAGE_FILES_DIR = '/tmp/baton-bench/storage-files';
+/** A directory per process: two storage benchmarks at once must not share (or delete) one. */
+export const STORAGE_DATA_DIR = `/tmp/baton-bench/storage-chdb-${process.pid}`;
+const STORAGE_FILES_DIR = `/tmp/baton-bench/storage-files-${process.pid}`;
+
+/** The spans of the benchmark, as records, rows and JSONEachRow payloads. */
+interface Corpus {
+  runs: RunSpans[];
+  spanCount: number;
+  eventCount: number;
+  payload: { spans: Buffer; events: Buffer };
+}
 
 export async function storageBench(): Promise<BenchRow[]> {
   const seeds = argInteger('seeds', 100);
   const rounds = argInteger('rounds', 5);
   const runs = await researchPipelineSpans(seeds);
   const rows = corpusRows(runs);
-  const spanCount = rows.spans.length;
-  const payload = { spans: jsonEachRow(rows.spans), events: jsonEachRow(rows.events) };
+  const corpus: Corpus = {
+    runs,
+    spanCount: rows.spans.length,
+    eventCount: rows.events.length,
+    payload: { spans: jsonEachRow(rows.spans), events: jsonEachRow(rows.events) },
+  };
+  const label = `${seeds} seeds = ${corpus.spanCount.toLocaleString('en-US')} spans + ${corpus.eventCount.toLocaleString('en-US')} events`;
+  const chdbRows = await chdbStorageRows(corpus, rounds, label);
+  const serverUrl = argValue('engine') === 'chdb' ? undefined : await benchServerUrl();
+  const serverRows =
+    serverUrl === undefined
+      ? [{ bench: 'storage', metric: 'server 18.16: not measured (no clickhouse-server)', value: NaN, unit: 'spans/s', samples: 0 }]
+      : await serverStorageRows(serverUrl, corpus.runs, corpus.payload, corpus.spanCount, rounds);
+  return [...chdbRows, ...serverRows];
+}
 
+/** chDB: the sink through ChdbStore vs one bulk insert per table, and JS row building + bulk insert. */
+async function chdbStorageRows(corpus: Corpus, rounds: number, label: string): Promise<BenchRow[]> {
+  const { runs, spanCount, payload } = corpus;
   rmSync(STORAGE_DATA_DIR, { recursive: true, force: true });
   const session = new Session(STORAGE_DATA_DIR);
   const stores: ChdbStore[] = [];
-  let database = 0;
-  /** A migrated, empty database (outside the timing) for the next write. */
-  const freshStore = async (): Promise<ChdbStore> => {
-    const store = new ChdbStore(STORAGE_DATA_DIR, `bench_storage_${database++}`);
-    await store.migrate();
-    stores.push(store);
-    return store;
-  };
   const prepared: Record<string, ChdbStore[]> = { sink: [], bulk: [], serialise: [] };
-  for (const name of Object.keys(prepared)) for (let round = 0; round <= rounds; round++) prepared[name].push(await freshStore());
-
+  for (const name of Object.keys(prepared)) {
+    for (let round = 0; round <= rounds; round++) {
+      // A migrated, empty database per write, prepared outside the timing.
+      const store = new ChdbStore(STORAGE_DATA_DIR, `bench_storage_${stores.length}`);
+      await store.migrate();
+      stores.push(store);
+      prepared[name].push(store);
+    }
+  }
+  const bulkInsert = async (store: ChdbStore, spans: Buffer, events: Buffer): Promise<number> => {
+    await session.insert({ table: `${store.database}.spans`, values: spans, format: 'JSONEachRow' });
+    await session.insert({ table: `${store.database}.span_events`, values: events, format: 'JSONEachRow' });
+    return spanCount;
+  };
   try {
     const samples = await interleave(
       [
-        { name: 'sink', run: async () => writeThroughSink(prepared.sink.shift()!, runs) },
-        {
-          name: 'bulk',
-          run: async () => {
-            const store = prepared.bulk.shift()!;
-            await session.insert({ table: `${store.database}.spans`, values: payload.spans, format: 'JSONEachRow' });
-            await session.insert({ table: `${store.database}.span_events`, values: payload.events, format: 'JSONEachRow' });
-            return spanCount;
-          },
-        },
+        { name: 'sink', run: () => writeThroughSink(prepared.sink.shift()!, runs) },
+        { name: 'bulk', run: () => bulkInsert(prepared.bulk.shift()!, payload.spans, payload.events) },
         {
           name: 'serialise',
-          run: async () => {
-            const store = prepared.serialise.shift()!;
+          run: () => {
             const built = corpusRows(runs);
-            await session.insert({ table: `${store.database}.spans`, values: jsonEachRow(built.spans), format: 'JSONEachRow' });
-            await session.insert({ table: `${store.database}.span_events`, values: jsonEachRow(built.events), format: 'JSONEachRow' });
-            return spanCount;
+            return bulkInsert(prepared.serialise.shift()!, jsonEachRow(built.spans), jsonEachRow(built.events));
           },
         },
       ],
@@ -82,23 +100,14 @@ export async function storageBench(): Promise<BenchRow[]> {
     );
     const check = await stores[0].query<{ c: string }>(`SELECT count() AS c FROM ${stores[0].database}.spans`);
     if (Number(check[0].c) !== spanCount) throw new Error(`sink stored ${check[0].c} spans, expected ${spanCount}`);
-    const bulk = median(samples.bulk);
     const sinkRatio = pairedRatio(samples.sink, samples.bulk);
-    const serverUrl = argValue('engine') === 'chdb' ? undefined : await benchServerUrl();
-    const serverRows =
-      serverUrl === undefined
-        ? [{ bench: 'storage', metric: 'server 18.16: not measured (no clickhouse-server)', value: NaN, unit: 'spans/s', samples: 0 }]
-        : await serverStorageRows(serverUrl, runs, payload, spanCount, rounds);
-    const label = `${seeds} seeds = ${spanCount.toLocaleString('en-US')} spans + ${rows.events.length.toLocaleString('en-US')} events`;
+    const bulk = { baseline: 'bulk JSONEachRow', baselineValue: median(samples.bulk), unit: 'spans/s', samples: rounds };
     return [
       {
         bench: 'storage',
         metric: `chDB: SpanSink → ChdbStore (${label})`,
         value: median(samples.sink),
-        unit: 'spans/s',
-        samples: rounds,
-        baseline: 'bulk JSONEachRow',
-        baselineValue: bulk,
+        ...bulk,
         ratio: sinkRatio,
         goal: '≥ 0.5 of bulk',
         goalStatus: sinkRatio >= 0.5 ? 'met' : 'missed',
@@ -107,19 +116,16 @@ export async function storageBench(): Promise<BenchRow[]> {
         bench: 'storage',
         metric: 'chDB: rows + JSON built in JS, then one bulk insert per table',
         value: median(samples.serialise),
-        unit: 'spans/s',
-        samples: rounds,
-        baseline: 'bulk JSONEachRow',
-        baselineValue: bulk,
+        ...bulk,
         ratio: pairedRatio(samples.serialise, samples.bulk),
         note: 'separates JS row building from the sink’s batching',
       },
-      ...serverRows,
     ];
   } finally {
     for (const store of stores) await store.command(`DROP DATABASE IF EXISTS ${store.database}`).catch(() => {});
     for (const store of stores) await store.close();
     session.close();
+    rmSync(STORAGE_DATA_DIR, { recursive: true, force: true });
   }
 }
 
@@ -135,7 +141,7 @@ async function serverStorageRows(url: string, runs: readonly RunSpans[], payload
   let database = 0;
   for (const name of Object.keys(prepared)) {
     for (let round = 0; round <= rounds; round++) {
-      const { store, via: how } = await openServerStore(url, `bench_storage_${database++}`);
+      const { store, via: how } = await openServerStore(url, `bench_storage_${process.pid}_${database++}`);
       via = how;
       await store.command(`DROP DATABASE IF EXISTS ${store.database}`);
       await store.migrate();
@@ -181,6 +187,7 @@ async function serverStorageRows(url: string, runs: readonly RunSpans[], payload
   } finally {
     for (const store of opened) await store.command(`DROP DATABASE IF EXISTS ${store.database}`).catch(() => {});
     for (const store of opened) await store.close();
+    rmSync(STORAGE_FILES_DIR, { recursive: true, force: true });
   }
 }
 
