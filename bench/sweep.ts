@@ -24,7 +24,8 @@ import { sweepAggregate } from './harness/sweep-aggregate.js';
 import { batchedSweep, runScenarioLoop, type SweepTotals } from './harness/sweep-pipeline.js';
 import { argInteger, median } from './harness/timing.js';
 
-export const SWEEP_DATA_DIR = '/tmp/baton-bench/sweep';
+/** A directory per process, so that two sweep benchmarks never share one. */
+export const SWEEP_DATA_DIR = `/tmp/baton-bench/sweep-${process.pid}`;
 const GOAL_SECONDS = 10;
 
 /** True when this build has `baton sweep`. */
@@ -122,6 +123,7 @@ export async function sweepBench(): Promise<BenchRow[]> {
     );
     rows.push(row(`batched sweep of bench/harness, 1 process (${label}, no swarm)`, samples.batched, samples.baseline));
   }
+  rmSync(SWEEP_DATA_DIR, { recursive: true, force: true });
   return rows;
 }
 
