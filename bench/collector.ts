@@ -12,7 +12,7 @@
  * exporters' own serializers from SDK spans).
  *
  *   node --import tsx bench/collector.ts [--seconds 8] [--rounds 3] [--connections 8]
- *     [--spans-per-request 512] [--engine chdb|server|both] [--no-overload]
+ *     [--spans-per-request 512] [--engine chdb|server|both|none] [--no-overload] [--overload-seconds 20]
  *
  * `--engine server` starts a private ClickHouse 18.16 with .ci/clickhouse.sh on
  * /tmp/baton-bench/collector-ch, HTTP port 18323 (TCP 19323); BENCH_COLLECTOR_NODE_ARGS
@@ -192,6 +192,12 @@ function cpuSeconds(pid: number): number {
 }
 const CLOCK_TICKS_PER_S = 100;
 
+/** Resident set (VmRSS) of a live process now, MiB. */
+function rssMiB(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : 0;
+}
+
 /** Peak resident set (VmHWM) of a live process, MiB. */
 function peakRssMiB(pid: number): number {
   const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -250,12 +256,20 @@ async function overloadRound(seconds: number, spansPerRequest: number): Promise<
   const connections = 128;
   const collector = await startCollectorChild('overload', ['--clickhouse', 'http://127.0.0.1:1/baton', '--spool-bytes-max', String(spoolBytesMax)]);
   try {
-    const load = await runLoad(collector.url, 'json', seconds, connections, spansPerRequest);
+    // RSS sampled through the run: bounded memory shows as a flat second half, not a climb.
+    const samples: number[] = [];
+    const sampler = setInterval(() => samples.push(rssMiB(collector.child.pid!)), 250);
+    const load = await runLoad(collector.url, 'json', seconds, connections, spansPerRequest).finally(() => clearInterval(sampler));
     const rss = peakRssMiB(collector.child.pid!);
+    const half = Math.floor(samples.length / 2);
+    const firstHalfMax = Math.max(...samples.slice(0, half));
+    const secondHalfMax = Math.max(...samples.slice(half));
     const statuses = Object.entries(load.statuses).map(([status, count]) => `${status}×${count}`).join(' ');
     const note = `store unreachable, spool limit 64 MiB, ${connections} connections × ${spansPerRequest} spans, ${seconds} s: ${statuses}`;
     return [
       { bench: 'collector overload', metric: 'peak RSS', value: rss, unit: 'MiB', samples: 1, note },
+      { bench: 'collector overload', metric: 'RSS max, first half of the run', value: firstHalfMax, unit: 'MiB', samples: samples.length },
+      { bench: 'collector overload', metric: 'RSS max, second half of the run', value: secondHalfMax, unit: 'MiB', samples: samples.length },
       { bench: 'collector overload', metric: 'request latency p99 (200s and refusals)', value: load.latencyMsP99, unit: 'ms', samples: 1 },
       { bench: 'collector overload', metric: 'refused requests (429/503)', value: (load.statuses['429'] ?? 0) + (load.statuses['503'] ?? 0), unit: 'requests', samples: 1 },
     ];
@@ -284,8 +298,8 @@ async function orchestrate(): Promise<void> {
   const spansPerRequest = argInteger('spans-per-request', 512);
   const engineChoice = argValue('engine') ?? 'both';
   const engines: { name: string; args: string[] }[] = [];
-  if (engineChoice !== 'server') engines.push({ name: 'chdb', args: [] });
-  if (engineChoice !== 'chdb') {
+  if (engineChoice !== 'server' && engineChoice !== 'none') engines.push({ name: 'chdb', args: [] });
+  if (engineChoice !== 'chdb' && engineChoice !== 'none') {
     const url = startClickHouse();
     if (url) engines.push({ name: 'clickhouse-18.16', args: ['--clickhouse', url] });
     else console.error('collector bench: ClickHouse 18.16 did not start; server rows skipped');
@@ -312,7 +326,7 @@ async function orchestrate(): Promise<void> {
       );
     }
   }
-  if (!process.argv.includes('--no-overload')) rows.push(...(await overloadRound(seconds, spansPerRequest)));
+  if (!process.argv.includes('--no-overload')) rows.push(...(await overloadRound(argInteger('overload-seconds', 20), spansPerRequest)));
   emitRows(rows);
 }
 
