@@ -72,6 +72,19 @@ describe.each(cases)('storage on $name', (engine) => {
     expect(attribute).toEqual([{ agent: 'agent-2' }]);
   });
 
+  test('insertRaw stores JSONEachRow text like insert stores rows, and dedupes the same way', async () => {
+    expect(store.insertRaw).toBeTypeOf('function');
+    const run = runColumns('run-raw');
+    const rows = Array.from({ length: 12 }, (_, index) => spanRow(spanRecord(index), run));
+    const text = Buffer.from(rows.map((row) => `${JSON.stringify(row)}\n`).join(''));
+    await store.insertRaw!('spans', text);
+    await store.insertRaw!('spans', text);
+    const back = await store.query<Record<string, unknown>>(
+      `SELECT * FROM ${store.database}.spans FINAL WHERE run_id = ${sqlString(run.runId)} ORDER BY span_id`,
+    );
+    expect(back.map(normalised)).toEqual(rows.map(normalised));
+  });
+
   test('re-inserting a run never duplicates a span under FINAL', async () => {
     const run = runColumns('run-reinsert');
     const rows = Array.from({ length: 40 }, (_, index) => spanRow(spanRecord(index), run));
