@@ -42,7 +42,7 @@ export async function pruneCommand(argv: string[], out: NodeJS.WriteStream): Pro
   const store = await openStore(values);
   try {
     await store.migrate();
-    const dropped = await prune(store, days, { cluster: values.cluster });
+    const dropped = await prune(store, days, { cluster: values.cluster ?? values['clickhouse-cluster'] });
     if (dropped.length === 0) out.write(`nothing older than ${days} days\n`);
     for (const { table, partition } of dropped) out.write(`dropped ${table} ${partition}\n`);
     return 0;

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createRunTracer } from '../../collector/tracing/run-tracer.js';
-import { recordFromSdkSpan, type RunColumns } from '../../collector/span-rows.js';
+import { recordFromSdkSpan, type RunColumns, type SpanRecord } from '../../collector/span-rows.js';
 import { SpanSink } from '../../collector/sink/span-sink.js';
 import type { SpanStore } from '../../collector/store/span-store.js';
 import type { RunRow, ViolationRow } from '../../collector/store/rows.js';
@@ -67,14 +67,21 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
   const sink = new SpanSink(store);
   const random = new SeededRandom(seed);
   let handoffsTotal = 0;
+  // Spans end inside the simulation, which cannot wait for storage: one run's
+  // records are kept, then handed to the sink with its backpressure honoured.
+  const records: SpanRecord[] = [];
   const tracer = createRunTracer(random.stream('ids'), (span) => {
     if (span.attributes['baton.handoff.outcome'] !== undefined) handoffsTotal++;
-    sink.add(recordFromSdkSpan(span), columns);
+    records.push(recordFromSdkSpan(span));
   });
   const options = simulationOptions(scenario, seed);
   const simulation = await simulate(request.customize ? request.customize(options) : options, tracer);
   const simulated = performance.now();
 
+  for (const record of records) {
+    const backpressure = sink.add(record, columns);
+    if (backpressure) await backpressure;
+  }
   await sink.flush();
   await store.insert('violations', violationRows(simulation, columns));
   await store.insert('runs', [runRow(simulation, columns, scenario, handoffsTotal)]);
