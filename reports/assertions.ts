@@ -3,7 +3,7 @@ import { COORDINATION_KINDS } from './metrics/coordination-metrics.js';
 
 /** Comparison operators an assertion may use. */
 const OPERATORS = ['>=', '<=', '==', '!=', '>', '<'] as const;
-type Operator = (typeof OPERATORS)[number];
+export type Operator = (typeof OPERATORS)[number];
 
 /** One checked assertion and the value it saw. */
 export interface AssertionResult {
@@ -123,11 +123,12 @@ export function checkAssertions(report: RunReport, expressions: readonly string[
     if (actual === undefined) {
       throw new AssertionSyntaxError(`unknown metric "${metric}" in assertion "${expression}"; valid metrics: ${metricNames(report).join(', ')}`);
     }
-    return { expression: expression.trim(), metric, operator, expected, actual, passed: compare(actual, operator, expected) };
+    return { expression: expression.trim(), metric, operator, expected, actual, passed: compareMetric(actual, operator, expected) };
   });
 }
 
-function compare(actual: number, operator: Operator, expected: number): boolean {
+/** `actual operator expected`, the comparison every assertion makes. */
+export function compareMetric(actual: number, operator: Operator, expected: number): boolean {
   switch (operator) {
     case '>=':
       return actual >= expected;

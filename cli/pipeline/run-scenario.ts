@@ -4,7 +4,6 @@ import { createRunTracer } from '../../collector/tracing/run-tracer.js';
 import { recordFromSdkSpan, type RunColumns, type SpanRecord } from '../../collector/span-rows.js';
 import { SpanSink } from '../../collector/sink/span-sink.js';
 import type { SpanStore } from '../../collector/store/span-store.js';
-import type { RunRow, ViolationRow } from '../../collector/store/rows.js';
 import { sqlString } from '../../collector/store/sql.js';
 import { simulate, type SimulationResult } from '../../simulator/simulate.js';
 import type { SimulationOptions } from '../../simulator/options.js';
@@ -14,6 +13,7 @@ import { computeRunReport } from '../../reports/run-report.js';
 import { checkAssertions } from '../../reports/assertions.js';
 import type { ReportDocument } from '../../reports/render/report-document.js';
 import { writeReportFiles } from './report-files.js';
+import { runRow, violationRows } from './run-rows.js';
 import { EXIT } from '../exit-codes.js';
 import { BATON_VERSION } from '../version.js';
 import { runIdOf } from './run-id.js';
@@ -84,7 +84,7 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
   }
   await sink.flush();
   await store.insert('violations', violationRows(simulation, columns));
-  await store.insert('runs', [runRow(simulation, columns, scenario, handoffsTotal)]);
+  await store.insert('runs', [runRow(simulation, columns, scenario, handoffsTotal, new Date().toISOString().slice(0, 19).replace('T', ' '))]);
   const stored = performance.now();
 
   const report = await computeRunReport(store, runId, { scenarioRef: scenario.file });
@@ -114,40 +114,4 @@ async function recordedDateOf(store: SpanStore, runId: string): Promise<string> 
     `SELECT toString(min(recorded_date)) AS d FROM ${store.database}.runs WHERE run_id = ${sqlString(runId)} HAVING count() > 0`,
   );
   return rows[0]?.d ?? new Date().toISOString().slice(0, 10);
-}
-
-function runRow(simulation: SimulationResult, columns: RunColumns, scenario: Scenario, handoffsTotal: number): RunRow {
-  const completed = simulation.outcomes.filter((outcome) => outcome.status === 'completed').length;
-  return {
-    recorded_date: columns.recordedDate,
-    recorded_at: new Date().toISOString().slice(0, 19).replace('T', ' '),
-    run_id: columns.runId,
-    sweep_id: columns.sweepId,
-    scenario: columns.scenario,
-    seed: columns.seed,
-    config_hash: scenario.contentHash.slice(0, 16),
-    baton_version: BATON_VERSION,
-    verdict: simulation.violations.length === 0 ? 'pass' : 'fail',
-    workflows_total: simulation.outcomes.length,
-    workflows_completed: completed,
-    handoffs_total: handoffsTotal,
-    faults_injected: simulation.faultsInjected,
-    violations: simulation.violations.length,
-    event_log_hash: simulation.eventLogHash,
-  };
-}
-
-function violationRows(simulation: SimulationResult, columns: RunColumns): ViolationRow[] {
-  return simulation.violations.map((violation, index) => ({
-    recorded_date: columns.recordedDate,
-    run_id: columns.runId,
-    violation_index: index,
-    checker: violation.checker,
-    classification: violation.classification,
-    seed: violation.seed,
-    at_ms: violation.atMs,
-    trace_id: violation.traceId ?? '',
-    span_id: violation.spanId ?? '',
-    story: violation.story,
-  }));
 }

@@ -1,6 +1,6 @@
 import type { SpanStore } from '../../collector/store/span-store.js';
 import { sqlString } from '../../collector/store/sql.js';
-import { checkAssertions, parseAssertion, type AssertionResult } from '../../reports/assertions.js';
+import { checkAssertions, compareMetric, parseAssertion, type AssertionResult } from '../../reports/assertions.js';
 import { computeRunReport } from '../../reports/run-report.js';
 import { finalTable, num, round6 } from '../../reports/sql.js';
 
@@ -98,25 +98,9 @@ export async function checkRunAssertions(store: SpanStore, runId: string, metric
   if (metrics && parsed.every((item) => (SWEEP_METRICS as readonly string[]).includes(item.metric))) {
     return parsed.map(({ expression, metric, operator, expected }) => {
       const actual = metrics[metric];
-      return { expression: expression.trim(), metric, operator, expected, actual, passed: compare(actual, operator, expected) };
+      return { expression: expression.trim(), metric, operator, expected, actual, passed: compareMetric(actual, operator, expected) };
     });
   }
   return checkAssertions(await computeRunReport(store, runId), expressions);
 }
 
-function compare(actual: number, operator: string, expected: number): boolean {
-  switch (operator) {
-    case '>=':
-      return actual >= expected;
-    case '<=':
-      return actual <= expected;
-    case '==':
-      return actual === expected;
-    case '!=':
-      return actual !== expected;
-    case '>':
-      return actual > expected;
-    default:
-      return actual < expected;
-  }
-}

@@ -6,6 +6,7 @@ import { SeededRandom } from '../../simulator/random/seeded-random.js';
 import { simulate } from '../../simulator/simulate.js';
 import { BATON_VERSION } from '../version.js';
 import { runIdOf } from './run-id.js';
+import { runRow, violationRows } from './run-rows.js';
 
 /** What one seed of a sweep needs besides the scenario. */
 export interface SeedTask {
@@ -64,35 +65,8 @@ export async function simulateSeedRows(scenario: Scenario, task: SeedTask): Prom
     for (const row of spanEventRows(record, columns)) events.push(row);
   });
   const simulation = await simulate(simulationOptions(scenario, task.seed), tracer);
-  const violations: ViolationRow[] = simulation.violations.map((violation, index) => ({
-    recorded_date: task.recordedDate,
-    run_id: runId,
-    violation_index: index,
-    checker: violation.checker,
-    classification: violation.classification,
-    seed: violation.seed,
-    at_ms: violation.atMs,
-    trace_id: violation.traceId ?? '',
-    span_id: violation.spanId ?? '',
-    story: violation.story,
-  }));
-  const run: RunRow = {
-    recorded_date: task.recordedDate,
-    recorded_at: `${task.recordedDate} 00:00:00`,
-    run_id: runId,
-    sweep_id: task.sweepId,
-    scenario: scenario.spec.name,
-    seed: task.seed,
-    config_hash: scenario.contentHash.slice(0, 16),
-    baton_version: BATON_VERSION,
-    verdict: simulation.violations.length === 0 ? 'pass' : 'fail',
-    workflows_total: simulation.outcomes.length,
-    workflows_completed: simulation.outcomes.filter((outcome) => outcome.status === 'completed').length,
-    handoffs_total: handoffsTotal,
-    faults_injected: simulation.faultsInjected,
-    violations: simulation.violations.length,
-    event_log_hash: simulation.eventLogHash,
-  };
+  const violations = violationRows(simulation, columns);
+  const run = runRow(simulation, columns, scenario, handoffsTotal, `${task.recordedDate} 00:00:00`);
   const summary: SeedSummary = {
     seed: task.seed,
     runId,
