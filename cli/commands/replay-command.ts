@@ -12,8 +12,8 @@ import { emitReport, parseFormats } from '../pipeline/report-outputs.js';
 import { runScenario } from '../pipeline/run-scenario.js';
 import { shrinkCommandPart, SHRINK_HELP, SHRINK_OPTIONS } from '../pipeline/shrink-report.js';
 import { SET_HELP } from '../scenario-overrides.js';
-import { openStore, STORE_HELP, STORE_OPTIONS } from '../store-option.js';
-import { parseSeed } from './run-command.js';
+import { openStore, STORE_HELP } from '../store-option.js';
+import { parseSeed, RUN_OPTIONS } from './run-command.js';
 import { scenarioWithSwarm } from './sweep-command.js';
 
 export const REPLAY_HELP = `Usage: baton replay <scenario.yaml> --seed N [options]
@@ -53,19 +53,13 @@ export async function replayCommand(argv: string[], out: NodeJS.WriteStream): Pr
     allowPositionals: true,
     strict: true,
     options: {
-      seed: { type: 'string' },
+      ...RUN_OPTIONS,
       swarm: { type: 'string' },
       around: { type: 'string' },
       window: { type: 'string' },
       log: { type: 'boolean' },
       'check-determinism': { type: 'boolean' },
       ...SHRINK_OPTIONS,
-      out: { type: 'string' },
-      format: { type: 'string', multiple: true },
-      assert: { type: 'string', multiple: true },
-      set: { type: 'string', multiple: true },
-      ...STORE_OPTIONS,
-      help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {

@@ -37,21 +37,24 @@ export function parseSeed(text: string, flag = '--seed'): number {
   return Number(text);
 }
 
+/** The flags of `baton run`; `replay` takes all of them too. */
+export const RUN_OPTIONS = {
+  seed: { type: 'string' },
+  out: { type: 'string' },
+  format: { type: 'string', multiple: true },
+  assert: { type: 'string', multiple: true },
+  set: { type: 'string', multiple: true },
+  ...STORE_OPTIONS,
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 /** `baton run`: returns the exit code. */
 export async function runCommand(argv: string[], out: NodeJS.WriteStream): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: {
-      seed: { type: 'string' },
-      out: { type: 'string' },
-      format: { type: 'string', multiple: true },
-      assert: { type: 'string', multiple: true },
-      set: { type: 'string', multiple: true },
-      ...STORE_OPTIONS,
-      help: { type: 'boolean', short: 'h' },
-    },
+    options: RUN_OPTIONS,
   });
   if (values.help) {
     out.write(RUN_HELP);
