@@ -19,7 +19,7 @@ const full = process.argv.includes('--full');
 const BENCHES: { name: string; args: string[] }[] = [
   { name: 'kernel', args: [] },
   { name: 'virtual-time', args: ['--seeds', '50', '--rounds', '5'] },
-  { name: 'storage', args: ['--seeds', '100', '--rounds', '5'] },
+  { name: 'storage', args: full ? ['--seeds', '1000', '--rounds', '3'] : ['--seeds', '100', '--rounds', '5'] },
   { name: 'hot-paths', args: ['--rounds', '5'] },
   { name: 'reports', args: ['--spans', '10000000', '--rounds', '5'] },
   { name: 'sweep', args: ['--seeds', '1000', '--rounds', full ? '3' : '1'] },
