@@ -8,6 +8,8 @@ const BANNED: { pattern: RegExp; what: string }[] = [
   { pattern: /\bDate\b/, what: 'Date' },
   { pattern: /\bMath\.random\b/, what: 'Math.random' },
   { pattern: /\bset(Timeout|Interval|Immediate)\b/, what: 'timers' },
+  // The kernel's drain guarantee assumes core queues no ticks of its own.
+  { pattern: /\bprocess\.nextTick\b|\bqueueMicrotask\b/, what: 'nextTick/queueMicrotask' },
   { pattern: /\bperformance\b/, what: 'performance' },
   { pattern: /\bprocess\.hrtime\b/, what: 'process.hrtime' },
   { pattern: /\bcrypto\.random\w*|\brandom(UUID|Bytes|Int|Fill\w*)\b/, what: 'crypto.random*' },
@@ -37,6 +39,8 @@ describe('core purity', () => {
     expect(findBanned("import { readFileSync } from 'node:fs';")).toContain('I/O module');
     expect(findBanned("import net from 'net';")).toContain('I/O module');
     expect(findBanned('crypto.randomUUID()')).toContain('crypto.random*');
+    expect(findBanned('process.nextTick(run);')).toContain('nextTick/queueMicrotask');
+    expect(findBanned('queueMicrotask(run);')).toContain('nextTick/queueMicrotask');
     expect(findBanned('// Date is fine in a comment\nconst a = 1;')).toEqual([]);
   });
 
