@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { runScenario } from '../../cli/pipeline/run-scenario.js';
+import { runRow } from '../../cli/pipeline/run-rows.js';
 import { SpanSink } from '../../collector/sink/span-sink.js';
 import { recordFromSdkSpan, type RunColumns } from '../../collector/span-rows.js';
 import type { SpanStore } from '../../collector/store/span-store.js';
@@ -79,23 +80,7 @@ export async function batchedSweep(
       await previousFlush;
       previousFlush = flushed;
     }
-    runRows.push({
-      recorded_date: columns.recordedDate,
-      recorded_at: '2025-01-01 00:00:00',
-      run_id: columns.runId,
-      sweep_id: sweepId,
-      scenario: columns.scenario,
-      seed,
-      config_hash: scenario.contentHash.slice(0, 16),
-      baton_version: 'bench',
-      verdict: result.violations.length === 0 ? 'pass' : 'fail',
-      workflows_total: result.outcomes.length,
-      workflows_completed: result.outcomes.filter((outcome) => outcome.status === 'completed').length,
-      handoffs_total: runHandoffs,
-      faults_injected: result.faultsInjected,
-      violations: result.violations.length,
-      event_log_hash: result.eventLogHash,
-    });
+    runRows.push(runRow(result, columns, scenario, runHandoffs, '2025-01-01 00:00:00'));
     if (runRows.length >= 1000) {
       await store.insert('runs', runRows);
       runRows = [];
