@@ -1,27 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../support/cli.js';
-import { batonInProcess } from './support/in-process.js';
+import { comparisonRow, smallPipelineWorkspace } from './support/small-pipeline.js';
 
 // `baton compare --sweeps`: two sweeps stored by `baton sweep`, compared by
 // seed without running anything again.
-const work = mkdtempSync(join(tmpdir(), 'baton-compare-sweeps-'));
-const scenario = join(work, 'small.yaml');
-writeFileSync(scenario, readFileSync(join(repoRoot, 'scenarios', 'research-pipeline.yaml'), 'utf8').replace('instances: 20', 'instances: 4'));
-const baton = (...args: string[]) => batonInProcess(work, [...args, '--data-dir', join(work, 'chdb')]);
+const { work, scenario, baton } = smallPipelineWorkspace('baton-compare-sweeps-');
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-interface Row {
-  metric: string;
-  difference: number;
-  low: number;
-  high: number;
-  significant: boolean;
-}
-const row = (comparison: { metrics: Row[] }, metric: string): Row => comparison.metrics.find((item) => item.metric === metric)!;
+const row = comparisonRow;
 
 describe('baton compare --sweeps', () => {
   it('compares two stored sweeps paired by seed, without running anything', async () => {

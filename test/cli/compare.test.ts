@@ -1,27 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../support/cli.js';
-import { batonInProcess } from './support/in-process.js';
+import { comparisonRow, smallPipelineWorkspace, type ComparisonRow } from './support/small-pipeline.js';
 
 // `baton compare` end to end on the simulator, with a small workload so that
 // 2 variants × 8 seeds stay fast.
-const work = mkdtempSync(join(tmpdir(), 'baton-compare-'));
-const scenario = join(work, 'small.yaml');
-writeFileSync(scenario, readFileSync(join(repoRoot, 'scenarios', 'research-pipeline.yaml'), 'utf8').replace('instances: 20', 'instances: 4'));
-const baton = (...args: string[]) => batonInProcess(work, [...args, '--data-dir', join(work, 'chdb')]);
+const { work, scenario, baton } = smallPipelineWorkspace('baton-compare-');
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-interface Row {
-  metric: string;
-  difference: number;
-  low: number;
-  high: number;
-  significant: boolean;
-}
-const row = (comparison: { metrics: Row[] }, metric: string): Row => comparison.metrics.find((item) => item.metric === metric)!;
+const row = comparisonRow;
 
 describe('baton compare', () => {
   it('variants that differ in nothing that matters: no metric is significant', async () => {
@@ -30,7 +18,7 @@ describe('baton compare', () => {
     expect(result.code).toBe(0);
     const comparison = JSON.parse(result.stdout);
     expect(comparison.seeds).toHaveLength(8);
-    for (const metric of comparison.metrics as Row[]) expect(metric.significant, metric.metric).toBe(false);
+    for (const metric of comparison.metrics as ComparisonRow[]) expect(metric.significant, metric.metric).toBe(false);
   });
 
   it('a real difference (network loss 0 vs 0.2) is significant, with the right sign', async () => {
