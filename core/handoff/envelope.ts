@@ -76,16 +76,61 @@ export type UnsealedEnvelope = Omit<HandoffEnvelope, 'metadata'> & {
   metadata: Omit<EnvelopeMetadata, 'checksum'>;
 };
 
-/** SHA-256 (hex) of the canonical JSON of the envelope without its checksum. */
+/** Checksum and canonical size of every envelope `sealEnvelope` returned (frozen, so they cannot go stale). */
+const sealedFacts = new WeakMap<object, { checksum: string; bytes: number }>();
+
+/**
+ * SHA-256 (hex) of the canonical JSON of the envelope without its checksum.
+ * An envelope `sealEnvelope` returned is deeply frozen, so its checksum is
+ * the one computed when it was sealed; any other object (a copy received
+ * over the wire, a corrupted or re-sealed copy) is serialized and hashed.
+ */
 export function envelopeChecksum(envelope: UnsealedEnvelope | HandoffEnvelope): string {
-  const { checksum: _ignored, ...metadata } = envelope.metadata as EnvelopeMetadata;
-  const body = { ...envelope, metadata };
-  return createHash('sha256').update(canonicalJson(body)).digest('hex');
+  return sealedFacts.get(envelope)?.checksum ?? checksumOf(canonicalJson(withoutChecksum(envelope)));
 }
 
-/** Computes and sets the checksum; returns the sealed envelope. */
+/**
+ * Computes and sets the checksum; returns the sealed envelope: a deeply
+ * frozen copy (the caller's objects are neither shared nor frozen), whose
+ * content can no longer change, so its checksum and size are computed once.
+ */
 export function sealEnvelope(envelope: UnsealedEnvelope): HandoffEnvelope {
-  return { ...envelope, metadata: { ...envelope.metadata, checksum: envelopeChecksum(envelope) } };
+  const text = canonicalJson(withoutChecksum(envelope));
+  const checksum = checksumOf(text);
+  const copy = frozenCopy({ ...envelope, metadata: { ...envelope.metadata, checksum } }) as HandoffEnvelope;
+  // The sealed text is the unsealed one with `"checksum":"<64 hex>"` (77 bytes) added to
+  // metadata, plus a comma when metadata serializes any other key.
+  const bytes = Buffer.byteLength(text, 'utf8') + 77 + (serializesAnyKey(envelope.metadata) ? 1 : 0);
+  sealedFacts.set(copy, { checksum, bytes });
+  return copy;
+}
+
+function withoutChecksum(envelope: UnsealedEnvelope | HandoffEnvelope): object {
+  const { checksum: _ignored, ...metadata } = envelope.metadata as EnvelopeMetadata;
+  return { ...envelope, metadata };
+}
+
+function checksumOf(canonicalText: string): string {
+  return createHash('sha256').update(canonicalText).digest('hex');
+}
+
+/** True when JSON.stringify of `object` writes at least one key (it skips undefined, functions and symbols). */
+function serializesAnyKey(object: object): boolean {
+  for (const [key, value] of Object.entries(object)) {
+    if (key !== 'checksum' && value !== undefined && typeof value !== 'function' && typeof value !== 'symbol') return true;
+  }
+  return false;
+}
+
+/** A deep copy of plain data (arrays and objects), frozen at every level. */
+function frozenCopy(value: unknown): unknown {
+  if (Array.isArray(value)) return Object.freeze(value.map(frozenCopy));
+  if (value !== null && typeof value === 'object') {
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) copy[key] = frozenCopy((value as Record<string, unknown>)[key]);
+    return Object.freeze(copy);
+  }
+  return value;
 }
 
 /** Why an envelope was refused by its receiver. */
@@ -120,5 +165,5 @@ function isWellFormed(envelope: HandoffEnvelope): boolean {
 
 /** Size of the envelope in bytes of canonical JSON (what crosses the wire). */
 export function envelopeBytes(envelope: HandoffEnvelope): number {
-  return Buffer.byteLength(canonicalJson(envelope), 'utf8');
+  return sealedFacts.get(envelope)?.bytes ?? Buffer.byteLength(canonicalJson(envelope), 'utf8');
 }

@@ -83,7 +83,8 @@ describe('checkers on broken and correct event streams', () => {
 
   it('integrity: accepting a corrupted envelope or an unsupported schema version is caught, whatever core claims', () => {
     const accepts = new Map([['b', [1]]]);
-    const corrupted = envelope();
+    // Sealed envelopes are frozen: tampering happens to a copy, as on the wire.
+    const corrupted = structuredClone(envelope());
     corrupted.reasoning.keyFindings.push('tampered');
     const deliver = (sent: HandoffEnvelope): Step[] => [
       { at: 4, world: { type: 'offer.delivering', to: 'b', envelope: sent } },
