@@ -17,19 +17,35 @@ export class SweepWorkerError extends Error {
   }
 }
 
+/** Seeds simulating or waiting for the writer, per worker; past it workers get no new seed. */
+export const PENDING_SEEDS_PER_JOB = 2;
+
 /**
  * Simulates every task and hands each seed's rows to `onRows`, in completion
  * order (callers sort). `jobs` = 1 runs in this thread; more start that many
- * worker threads and give each the next seed as soon as it is free. `onRows`
- * calls never overlap.
+ * worker threads and give each the next seed as soon as it is free, as long
+ * as fewer than `PENDING_SEEDS_PER_JOB × jobs` seeds are simulating or have
+ * rows waiting for `onRows` (so memory stays bounded when storage is slower
+ * than simulation). `onRows`
+ * calls never overlap. Returns the most seeds whose rows waited at once.
  */
-export async function simulateSeeds(scenario: Scenario, tasks: readonly SeedTask[], jobs: number, onRows: (rows: SeedRows) => Promise<void>): Promise<void> {
+export async function simulateSeeds(
+  scenario: Scenario,
+  tasks: readonly SeedTask[],
+  jobs: number,
+  onRows: (rows: SeedRows) => Promise<void>,
+): Promise<{ pendingPeak: number }> {
   if (jobs <= 1) {
     for (const task of tasks) await onRows(await simulateSeedRows(scenario, task));
-    return;
+    return { pendingPeak: 1 };
   }
   const workers = Array.from({ length: Math.min(jobs, JOBS_MAX, tasks.length) }, () => startWorker(scenario));
+  const pendingMax = PENDING_SEEDS_PER_JOB * workers.length;
   let next = 0;
+  let pending = 0;
+  let running = 0;
+  let pendingPeak = 0;
+  const idle: (() => void)[] = [];
   let delivered: Promise<void> = Promise.resolve();
   try {
     await Promise.all(
@@ -38,12 +54,22 @@ export async function simulateSeeds(scenario: Scenario, tasks: readonly SeedTask
           new Promise<void>((resolve, reject) => {
             const give = (): void => {
               if (next >= tasks.length) return resolve();
+              // Seeds simulating count too: their rows will wait as soon as they arrive.
+              if (pending + running >= pendingMax) return void idle.push(give);
+              running++;
               worker.postMessage(tasks[next++]);
             };
             worker.on('message', (message: { rows?: SeedRows; error?: string; seed?: number }) => {
               if (message.error !== undefined) return reject(new SweepWorkerError(`seed ${message.seed} failed in a worker: ${message.error}`));
               const rows = message.rows!;
-              delivered = delivered.then(() => onRows(rows));
+              running--;
+              pendingPeak = Math.max(pendingPeak, ++pending);
+              delivered = delivered
+                .then(() => onRows(rows))
+                .finally(() => {
+                  pending--;
+                  idle.shift()?.();
+                });
               delivered.catch(reject);
               give();
             });
@@ -56,6 +82,7 @@ export async function simulateSeeds(scenario: Scenario, tasks: readonly SeedTask
       ),
     );
     await delivered;
+    return { pendingPeak };
   } finally {
     await Promise.all(workers.map((worker) => worker.terminate()));
   }

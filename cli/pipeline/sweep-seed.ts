@@ -1,6 +1,6 @@
 import { createRunTracer } from '../../collector/tracing/run-tracer.js';
 import { recordFromSdkSpan, spanEventRows, spanRow, type RunColumns } from '../../collector/span-rows.js';
-import type { RunRow, SpanEventRow, SpanRow, ViolationRow } from '../../collector/store/rows.js';
+import type { RunRow, ViolationRow } from '../../collector/store/rows.js';
 import { simulationOptions, type Scenario } from '../../scenarios/format/load-scenario.js';
 import { SeededRandom } from '../../simulator/random/seeded-random.js';
 import { simulate } from '../../simulator/simulate.js';
@@ -25,11 +25,19 @@ export interface SeedSummary {
   simulateMs: number;
 }
 
-/** Every row one seed stores, and its summary. Plain data: it crosses worker boundaries. */
+/**
+ * Every row one seed stores, and its summary. Plain data: it crosses worker
+ * boundaries. Spans and span events, nearly all of the bytes, are already
+ * JSONEachRow text (UTF-8, one `JSON.stringify`d row per line, each line
+ * ending in a newline): a worker builds them and transfers the bytes, so the
+ * main thread neither copies row objects nor serializes them.
+ */
 export interface SeedRows {
   summary: SeedSummary;
-  spans: SpanRow[];
-  events: SpanEventRow[];
+  spans: Uint8Array;
+  spanCount: number;
+  events: Uint8Array;
+  eventCount: number;
   run: RunRow;
   violations: ViolationRow[];
 }
@@ -55,14 +63,20 @@ export async function simulateSeedRows(scenario: Scenario, task: SeedTask): Prom
     recordedDate: task.recordedDate,
     serviceName: 'baton-sim',
   };
-  const spans: SpanRow[] = [];
-  const events: SpanEventRow[] = [];
+  let spans = '';
+  let events = '';
+  let spanCount = 0;
+  let eventCount = 0;
   let handoffsTotal = 0;
   const tracer = createRunTracer(new SeededRandom(task.seed).stream('ids'), (span) => {
     if (span.attributes['baton.handoff.outcome'] !== undefined) handoffsTotal++;
     const record = recordFromSdkSpan(span);
-    spans.push(spanRow(record, columns));
-    for (const row of spanEventRows(record, columns)) events.push(row);
+    spans += `${JSON.stringify(spanRow(record, columns))}\n`;
+    spanCount++;
+    for (const row of spanEventRows(record, columns)) {
+      events += `${JSON.stringify(row)}\n`;
+      eventCount++;
+    }
   });
   const simulation = await simulate(simulationOptions(scenario, task.seed), tracer);
   const violations = violationRows(simulation, columns);
@@ -74,5 +88,7 @@ export async function simulateSeedRows(scenario: Scenario, task: SeedTask): Prom
     eventLogHash: simulation.eventLogHash,
     simulateMs: performance.now() - started,
   };
-  return { summary, spans, events, run, violations };
+  // TextEncoder gives each its own ArrayBuffer (Buffer.from may share a pool), so it can be transferred.
+  const utf8 = new TextEncoder();
+  return { summary, spans: utf8.encode(spans), spanCount, events: utf8.encode(events), eventCount, run, violations };
 }

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type { SpanStore } from '../../collector/store/span-store.js';
-import type { RunRow, SpanEventRow, SpanRow, ViolationRow } from '../../collector/store/rows.js';
+import type { RunRow, ViolationRow } from '../../collector/store/rows.js';
+import type { TableName } from '../../collector/store/schema.js';
 import { finalTable } from '../../reports/sql.js';
 import type { Scenario } from '../../scenarios/format/load-scenario.js';
 import { EXIT } from '../exit-codes.js';
@@ -11,8 +12,8 @@ import { SweepProgress } from './sweep-progress.js';
 import { shardSeeds, type Shard } from './sweep-seeds.js';
 import { seedRunId, type SeedRows, type SeedTask } from './sweep-seed.js';
 
-/** Span rows buffered before an insert. */
-export const SWEEP_BATCH_SPAN_ROWS = 50_000;
+/** Span rows buffered before an insert starts (two batches at most are in memory). */
+export const SWEEP_BATCH_SPAN_ROWS = 32_000;
 
 /** What a sweep needs. */
 export interface SweepRequest {
@@ -94,33 +95,74 @@ async function recordedDates(store: SpanStore, runIds: string[]): Promise<Map<st
   return new Map(rows.map((row) => [row.run_id, row.d]));
 }
 
-/** Buffers rows of many seeds and inserts them in batches; one insert at a time. */
-class RowWriter {
-  private spans: SpanRow[] = [];
-  private events: SpanEventRow[] = [];
-  private runs: RunRow[] = [];
-  private violations: ViolationRow[] = [];
+/**
+ * Buffers rows of many seeds and inserts them in batches of about
+ * `SWEEP_BATCH_SPAN_ROWS` spans. A full batch starts writing and the sweep
+ * goes on simulating into the next one; only when that one is full too does
+ * `add` wait for the first write. So at most two batches are in memory, and
+ * the store parses one while the simulation fills the other.
+ */
+export class RowWriter {
+  private batch = emptyBatch();
+  private writing: Promise<void> = Promise.resolve();
 
-  constructor(private readonly store: SpanStore) {}
+  constructor(
+    private readonly store: SpanStore,
+    private readonly batchSpanRows = SWEEP_BATCH_SPAN_ROWS,
+  ) {}
 
   async add(rows: SeedRows): Promise<void> {
-    for (const row of rows.spans) this.spans.push(row);
-    for (const row of rows.events) this.events.push(row);
-    this.runs.push(rows.run);
-    for (const row of rows.violations) this.violations.push(row);
-    if (this.spans.length >= SWEEP_BATCH_SPAN_ROWS) await this.flush();
+    const batch = this.batch;
+    batch.spans.push(rows.spans);
+    batch.spanCount += rows.spanCount;
+    batch.events.push(rows.events);
+    batch.runs.push(rows.run);
+    for (const row of rows.violations) batch.violations.push(row);
+    if (batch.spanCount >= this.batchSpanRows) await this.startWrite();
   }
 
-  /** Writes everything buffered. Runs go last: a stored run row means its spans are stored. */
+  /** Writes everything buffered and waits for every write. */
   async flush(): Promise<void> {
-    const { spans, events, runs, violations } = this;
-    this.spans = [];
-    this.events = [];
-    this.runs = [];
-    this.violations = [];
-    if (spans.length > 0) await this.store.insert('spans', spans);
-    if (events.length > 0) await this.store.insert('span_events', events);
-    if (violations.length > 0) await this.store.insert('violations', violations);
-    if (runs.length > 0) await this.store.insert('runs', runs);
+    await this.startWrite();
+    await this.writing;
   }
+
+  /** Waits for the write in flight (surfacing its failure), then starts writing the current batch. */
+  private async startWrite(): Promise<void> {
+    const batch = this.batch;
+    this.batch = emptyBatch();
+    await this.writing;
+    this.writing = writeBatch(this.store, batch);
+    // Marked handled here; the failure surfaces at the next add() that waits, or at flush().
+    this.writing.catch(() => {});
+  }
+}
+
+interface Batch {
+  spans: Uint8Array[];
+  spanCount: number;
+  events: Uint8Array[];
+  runs: RunRow[];
+  violations: ViolationRow[];
+}
+
+function emptyBatch(): Batch {
+  return { spans: [], spanCount: 0, events: [], runs: [], violations: [] };
+}
+
+/** Writes one batch. Runs go last: a stored run row means its spans are stored. */
+async function writeBatch(store: SpanStore, batch: Batch): Promise<void> {
+  await insertText(store, 'spans', batch.spans);
+  await insertText(store, 'span_events', batch.events);
+  if (batch.violations.length > 0) await store.insert('violations', batch.violations);
+  if (batch.runs.length > 0) await store.insert('runs', batch.runs);
+}
+
+/** Inserts JSONEachRow text: as is where the store takes raw text, else parsed back into rows. */
+async function insertText(store: SpanStore, table: TableName, chunks: readonly Uint8Array[]): Promise<void> {
+  const text = Buffer.concat(chunks);
+  if (text.length === 0) return;
+  if (store.insertRaw) return store.insertRaw(table, text);
+  const rows = text.toString('utf8').split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as object);
+  await store.insert(table, rows);
 }

@@ -8,7 +8,8 @@ import { simulateSeedRows, type SeedTask } from '../pipeline/sweep-seed.js';
  * allows one data directory per process; the main thread owns it).
  *
  * workerData: { scenarioText, scenarioFile }. Messages in: SeedTask, or
- * { stop: true }. Messages out: { rows } or { error, seed }.
+ * { stop: true }. Messages out: { rows } (the span and event bytes transferred,
+ * not copied) or { error, seed }.
  */
 const { scenarioText, scenarioFile } = workerData as { scenarioText: string; scenarioFile: string };
 const scenario = parseScenario(scenarioText, scenarioFile);
@@ -20,7 +21,7 @@ port.on('message', (message: SeedTask | { stop: true }) => {
     return;
   }
   simulateSeedRows(scenario, message).then(
-    (rows) => port.postMessage({ rows }),
+    (rows) => port.postMessage({ rows }, [rows.spans.buffer as ArrayBuffer, rows.events.buffer as ArrayBuffer]),
     (error: unknown) => port.postMessage({ seed: message.seed, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
   );
 });

@@ -43,8 +43,10 @@ export async function goldenRun(file: string, swarm: string | null, seed: number
   const scenario = scenarioWithSwarm(file, [], swarm ?? undefined);
   const rows = await simulateSeedRows(scenario, { seed, sweepId: 'golden', recordedDate: '2026-01-01' });
   const hash = createHash('sha256');
-  for (const row of rows.spans) hash.update(`${JSON.stringify(row)}\n`);
-  for (const row of rows.events) hash.update(`${JSON.stringify(row)}\n`);
+  // The span and event text is hashed as the sweep stores it; the recorded digests hashed
+  // `JSON.stringify(row)` + newline per row object, so the text must be exactly that.
+  hash.update(rows.spans);
+  hash.update(rows.events);
   hash.update(`${JSON.stringify(rows.run)}\n`);
   for (const row of rows.violations) hash.update(`${JSON.stringify(row)}\n`);
   return {
@@ -52,8 +54,8 @@ export async function goldenRun(file: string, swarm: string | null, seed: number
     swarm,
     seed,
     eventLogHash: rows.summary.eventLogHash,
-    spans: rows.spans.length,
-    events: rows.events.length,
+    spans: rows.spanCount,
+    events: rows.eventCount,
     violations: rows.violations.length,
     rowsSha256: hash.digest('hex'),
   };

@@ -1,0 +1,104 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { scenarioWithSwarm } from '../../cli/commands/sweep-command.js';
+import { simulateSeeds } from '../../cli/pipeline/sweep-pool.js';
+import { simulateSeedRows, type SeedRows } from '../../cli/pipeline/sweep-seed.js';
+import { RowWriter } from '../../cli/pipeline/sweep.js';
+import { ChdbStore } from '../../collector/store/chdb-store.js';
+import type { SpanStore } from '../../collector/store/span-store.js';
+import { repoRoot } from '../support/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'baton-sweep-writer-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const scenario = scenarioWithSwarm(join(repoRoot, 'scenarios', 'research-pipeline.yaml'), ['workload.instances=6'], 'default');
+const task = (seed: number) => ({ seed, sweepId: 'writer-test', recordedDate: '2026-11-21' });
+const lines = (bytes: Uint8Array): object[] =>
+  Buffer.from(bytes)
+    .toString('utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as object);
+
+async function tableRows(store: SpanStore): Promise<Record<string, unknown[]>> {
+  return {
+    spans: await store.query(`SELECT * FROM ${store.database}.spans ORDER BY run_id, trace_id, span_id`),
+    span_events: await store.query(`SELECT * FROM ${store.database}.span_events ORDER BY run_id, trace_id, span_id, event_index`),
+    runs: await store.query(`SELECT * FROM ${store.database}.runs ORDER BY run_id`),
+    violations: await store.query(`SELECT * FROM ${store.database}.violations ORDER BY run_id, violation_index`),
+  };
+}
+
+describe('sweep RowWriter and worker pool', () => {
+  it('overlapped batches of JSONEachRow text store exactly the rows a plain insert of the row objects stores', async () => {
+    const seeds: SeedRows[] = [];
+    for (let seed = 1; seed <= 12; seed++) seeds.push(await simulateSeedRows(scenario, task(seed)));
+    const plain = new ChdbStore(join(dir, 'chdb'), 'plain');
+    const batched = new ChdbStore(join(dir, 'chdb'), 'batched');
+    try {
+      await plain.migrate();
+      await batched.migrate();
+      for (const rows of seeds) {
+        await plain.insert('spans', lines(rows.spans));
+        await plain.insert('span_events', lines(rows.events));
+        await plain.insert('runs', [rows.run]);
+        if (rows.violations.length > 0) await plain.insert('violations', rows.violations);
+      }
+      // A batch of ~300 span rows: every few seeds a write starts while the next batch fills.
+      let spanWrites = 0;
+      const counted = Object.assign(Object.create(batched) as ChdbStore, {
+        insertRaw: (table: 'spans', text: Buffer) => {
+          if (table === 'spans') spanWrites++;
+          return batched.insertRaw(table, text);
+        },
+      });
+      const writer = new RowWriter(counted, 300);
+      for (const rows of seeds) await writer.add(rows);
+      await writer.flush();
+      const expected = await tableRows(plain);
+      expect(expected.spans.length).toBe(seeds.reduce((sum, rows) => sum + rows.spanCount, 0));
+      expect(expected.span_events.length).toBe(seeds.reduce((sum, rows) => sum + rows.eventCount, 0));
+      expect(expected.runs.length).toBe(12);
+      expect(await tableRows(batched)).toEqual(expected);
+      expect(spanWrites).toBeGreaterThan(3);
+    } finally {
+      await plain.close();
+      await batched.close();
+    }
+  }, 120_000);
+
+  it('a failed write surfaces at the next wait (add or flush), never as an unhandled rejection', async () => {
+    const seeds: SeedRows[] = [];
+    for (let seed = 1; seed <= 4; seed++) seeds.push(await simulateSeedRows(scenario, task(seed)));
+    let writes = 0;
+    const failing = {
+      engine: 'chdb',
+      database: 'baton',
+      insertRaw: async () => {
+        writes++;
+        throw new Error('disk full');
+      },
+      insert: async () => {},
+    } as unknown as SpanStore;
+    const writer = new RowWriter(failing, 1);
+    await writer.add(seeds[0]); // starts the first write
+    await expect(writer.add(seeds[1])).rejects.toThrow('disk full');
+    const again = new RowWriter(failing, 1_000_000);
+    for (const rows of seeds) await again.add(rows);
+    await expect(again.flush()).rejects.toThrow('disk full');
+    expect(writes).toBe(2);
+  });
+
+  it('with jobs 2, workers wait when rows pile up for a slow writer: at most 2 × jobs seeds pending, every seed once', async () => {
+    const tasks = Array.from({ length: 14 }, (_, index) => task(index + 1));
+    const delivered: number[] = [];
+    const { pendingPeak } = await simulateSeeds(scenario, tasks, 2, async (rows) => {
+      delivered.push(rows.summary.seed);
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    });
+    expect([...delivered].sort((a, b) => a - b)).toEqual(tasks.map((entry) => entry.seed));
+    expect(pendingPeak).toBeLessThanOrEqual(4);
+    expect(pendingPeak).toBeGreaterThan(1);
+  }, 120_000);
+});
