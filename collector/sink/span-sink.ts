@@ -119,10 +119,14 @@ export class SpanSink {
     this.spans.push(spanRow(span, run));
     for (const row of eventRows) this.events.push(row);
     this.rowsHeld += 1 + eventRows.length;
-    if (this.spans.length >= (this.options.batchRows ?? DEFAULT_BATCH_ROWS)) this.cutBatch();
+    const batchRows = this.options.batchRows ?? DEFAULT_BATCH_ROWS;
+    if (this.spans.length >= batchRows) this.cutBatch();
     else this.armTimer();
     if (this.rowsHeld < bufferRowsMax) return;
-    this.cutBatch();
+    // Over the limit. A producer that cannot await (a synchronous SpanProcessor.onEnd)
+    // keeps adding: cutting on every add would write one INSERT per span. Cut a
+    // half-full buffer, or any buffer when no write is under way to make room.
+    if (this.spans.length >= batchRows / 2 || this.writesInFlight + this.queue.length === 0) this.cutBatch();
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
@@ -235,10 +239,18 @@ export class SpanSink {
     this.release(rows);
   }
 
-  /** Frees the memory of a written batch and wakes producers once under the limit (or at once after a failure). */
+  /**
+   * Frees the memory of a written batch and wakes producers once under the
+   * limit (or at once after a failure). Still over it with nothing queued,
+   * the buffer itself holds the rows: cut it, or its producers would wait for
+   * a write that never starts.
+   */
   private release(rows: number): void {
     this.rowsHeld -= rows;
-    if (this.failure === undefined && this.rowsHeld >= (this.options.bufferRowsMax ?? DEFAULT_BUFFER_ROWS_MAX)) return;
+    if (this.failure === undefined && this.rowsHeld >= (this.options.bufferRowsMax ?? DEFAULT_BUFFER_ROWS_MAX)) {
+      if (this.queue.length === 0) this.cutBatch();
+      return;
+    }
     for (const wake of this.waiters.splice(0)) wake();
   }
 }

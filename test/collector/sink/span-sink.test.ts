@@ -122,6 +122,40 @@ describe('SpanSink', () => {
     expect(sink.rowsInMemory).toBe(0);
   });
 
+  // Regression (BENCHMARKS.md proposal 5): past bufferRowsMax, add() cut the buffer
+  // on every call. A producer that cannot await add() — a synchronous
+  // SpanProcessor.onEnd — then wrote one INSERT per span: 120 seeds took 16,678
+  // batches and 188 s instead of 7 batches and 6.7 s.
+  it('past bufferRowsMax, a producer that does not await still writes batches of at least batchRows / 2', async () => {
+    const store = new MemoryStore();
+    store.hold();
+    const sink = new SpanSink(store, { batchRows: 10, bufferRowsMax: 20, bufferRowsHardMax: 1_000, flushIntervalMs: 0 });
+    const returned = Array.from({ length: 30 }, (_, index) => sink.add(spanRecord(index), run));
+    expect(returned.slice(0, 9).every((value) => value === undefined)).toBe(true);
+    // From the 10th span on (20 rows held), every add() returns the promise to await.
+    expect(returned.slice(9).every((value) => value instanceof Promise)).toBe(true);
+    store.release();
+    await sink.flush();
+    const spanInserts = store.inserts.filter((insert) => insert.table === 'spans').map((insert) => insert.rows);
+    expect(spanInserts).toEqual([10, 5, 5, 5, 5]);
+    expect(store.spanIds).toHaveLength(30);
+  });
+
+  it('over bufferRowsMax with a small buffer and nothing being written, the buffer is cut so the promise resolves', async () => {
+    const store = new MemoryStore();
+    store.hold();
+    // Each span is 2 rows: 3 spans reach the limit long before batchRows / 2.
+    const sink = new SpanSink(store, { batchRows: 100, bufferRowsMax: 6, bufferRowsHardMax: 100, flushIntervalMs: 0 });
+    const waits = Array.from({ length: 6 }, (_, index) => sink.add(spanRecord(index), run)).filter((value) => value !== undefined);
+    expect(waits).toHaveLength(4);
+    store.release();
+    // No flush(): the written first batch leaves the limit still reached by the
+    // buffer alone, so release() cuts it, and its write makes room.
+    await Promise.all(waits);
+    expect(store.spanIds).toHaveLength(6);
+    expect(sink.rowsInMemory).toBe(0);
+  });
+
   it('throws BATON_ERR_SINK_OVERFLOW instead of buffering past bufferRowsHardMax', async () => {
     const store = new MemoryStore();
     store.hold();
