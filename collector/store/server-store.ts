@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { withBackoff, type BackoffOptions } from './backoff.js';
@@ -47,8 +48,12 @@ const UNREACHABLE_ERRNOS = new Set([
 ]);
 /** ClickHouse error codes for bad credentials (18.16 and current). */
 const AUTH_CODES = new Set([192, 193, 194, 195, 516]);
-/** ClickHouse error codes a retry may cure: too many queries, socket timeout, network error, aborted at shutdown, cancelled. */
-const TRANSIENT_CODES = new Set([202, 209, 210, 236, 394]);
+/**
+ * ClickHouse error codes a retry may cure: too many queries, socket timeout,
+ * network error, aborted at shutdown, cancelled, and 216 "query with this id
+ * is already running" (an earlier attempt of the same request, see `call`).
+ */
+const TRANSIENT_CODES = new Set([202, 209, 210, 216, 236, 394]);
 /** Unknown table, unknown database. */
 const MISSING_OBJECT_CODES = new Set([60, 81]);
 
@@ -126,11 +131,16 @@ export class ServerStore implements SpanStore {
     const chunkRows = this.options.insertChunkRows ?? DEFAULT_INSERT_CHUNK_ROWS;
     for (let start = 0; start < rows.length; start += chunkRows) {
       const values = rows.slice(start, start + chunkRows);
-      await this.call(`insert into ${table}`, 'BATON_ERR_STORE_INSERT', async () => {
+      // The client joins the rows' JSON into one string and writes it to the
+      // socket as is. Building a Buffer here instead was twice the CPU in a
+      // process with a large heap: every big Buffer is external memory that
+      // triggers full garbage collections (bench/server-insert-probe.ts).
+      await this.call(`insert into ${table}`, 'BATON_ERR_STORE_INSERT', async (queryId) => {
         await this.client.insert({
           table: `${this.database}.${table}`,
           values,
           format: 'JSONEachRow',
+          query_id: queryId,
           // Into a Distributed table, wait until every shard has the rows: a retried
           // batch then never races its own asynchronous copy, and reads see it at once.
           ...(this.options.cluster === undefined ? {} : { clickhouse_settings: { insert_distributed_sync: 1 } }),
@@ -141,9 +151,10 @@ export class ServerStore implements SpanStore {
 
   /** `insert` of rows that are JSONEachRow text already: one request, the text as its body. */
   async insertRaw(table: TableName, jsonEachRow: Buffer): Promise<void> {
-    await this.call(`insert into ${table}`, 'BATON_ERR_STORE_INSERT', async () => {
+    await this.call(`insert into ${table}`, 'BATON_ERR_STORE_INSERT', async (queryId) => {
       const { stream } = await this.client.exec({
         query: `INSERT INTO ${this.database}.${table} FORMAT JSONEachRow`,
+        query_id: queryId,
         // A fresh stream per attempt: a retry sends the whole text again.
         values: Readable.from([jsonEachRow]),
         ...(this.options.cluster === undefined ? {} : { clickhouse_settings: { insert_distributed_sync: 1 } }),
@@ -154,15 +165,15 @@ export class ServerStore implements SpanStore {
   }
 
   async query<Row = Record<string, unknown>>(sql: string): Promise<Row[]> {
-    return this.call(`query\n${sql}`, 'BATON_ERR_STORE_QUERY', async () => {
-      const result = await this.client.query({ query: sql, format: 'JSONEachRow' });
+    return this.call(`query\n${sql}`, 'BATON_ERR_STORE_QUERY', async (queryId) => {
+      const result = await this.client.query({ query: sql, format: 'JSONEachRow', query_id: queryId });
       return result.json<Row>();
     });
   }
 
   async command(sql: string): Promise<void> {
-    await this.call(`statement\n${sql}`, 'BATON_ERR_STORE_QUERY', async () => {
-      await this.client.command({ query: sql });
+    await this.call(`statement\n${sql}`, 'BATON_ERR_STORE_QUERY', async (queryId) => {
+      await this.client.command({ query: sql, query_id: queryId });
     });
   }
 
@@ -175,8 +186,18 @@ export class ServerStore implements SpanStore {
     return this.retries;
   }
 
-  /** Runs one request with retries and turns what escapes into a StoreError. */
-  private async call<T>(what: string, failureCode: string, request: () => Promise<T>): Promise<T> {
+  /**
+   * Runs one request with retries and turns what escapes into a StoreError.
+   * Every attempt carries the same `query_id`: after a timeout or a reset the
+   * server may still be running the first attempt (a long INSERT … SELECT
+   * was once sent four times this way), and while it does, the server refuses
+   * the resend with code 216, which is retried after a backoff wait. So at
+   * most one copy of a request runs at a time; a resend after the first copy
+   * finished re-runs it, which every statement of baton tolerates (inserts
+   * dedupe under FINAL, DDL is IF [NOT] EXISTS).
+   */
+  private async call<T>(what: string, failureCode: string, request: (queryId: string) => Promise<T>): Promise<T> {
+    const queryId = randomUUID();
     const backoff: BackoffOptions = {
       attemptsMax: this.answered
         ? (this.options.attemptsMax ?? DEFAULT_ATTEMPTS_MAX)
@@ -186,7 +207,7 @@ export class ServerStore implements SpanStore {
       sleep: this.options.sleep,
     };
     try {
-      const result = await withBackoff(request, (error) => this.isRetryable(classifyServerError(error)), backoff, () => {
+      const result = await withBackoff(() => request(queryId), (error) => this.isRetryable(classifyServerError(error)), backoff, () => {
         this.retries += 1;
       });
       this.answered = true;
@@ -232,3 +253,4 @@ export class ServerStore implements SpanStore {
     return text.split(password).join('***').split(encodeURIComponent(password)).join('***');
   }
 }
+
