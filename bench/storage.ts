@@ -12,6 +12,8 @@
  * ClickHouse 18.16 server (the bench server of harness/bench-server.ts): the
  * sink through the project's ServerStore (the bench HTTP store while there is
  * none) vs `clickhouse-client --query "INSERT … FORMAT JSONEachRow" < file`.
+ * A third variant runs the sink as it was before its text path (row objects,
+ * 10,000-row batches, two in flight), for a before/after ratio from one run.
  *
  * Every variant writes into its own fresh database per round, so merges of
  * earlier rounds never slow a later one.
@@ -21,7 +23,7 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'chdb';
-import { SpanSink } from '../collector/sink/span-sink.js';
+import { SpanSink, type SpanSinkOptions } from '../collector/sink/span-sink.js';
 import { ChdbStore } from '../collector/store/chdb-store.js';
 import type { SpanStore } from '../collector/store/span-store.js';
 import { emitRows, type BenchRow } from './harness/bench-row.js';
@@ -137,7 +139,7 @@ async function serverStorageRows(url: string, runs: readonly RunSpans[], payload
   writeFileSync(files.events, payload.events);
   const opened: SpanStore[] = [];
   let via = '';
-  const prepared: Record<string, string[]> = { sink: [], client: [] };
+  const prepared: Record<string, string[]> = { sink: [], client: [], rowObjects: [] };
   let database = 0;
   for (const name of Object.keys(prepared)) {
     for (let round = 0; round <= rounds; round++) {
@@ -154,6 +156,7 @@ async function serverStorageRows(url: string, runs: readonly RunSpans[], payload
     const samples = await interleave(
       [
         { name: 'sink', run: () => writeThroughSink(storeOf(prepared.sink.shift()!), runs) },
+        { name: 'rowObjects', run: () => writeThroughSink(storeOf(prepared.rowObjects.shift()!), runs, ROW_OBJECT_SINK) },
         {
           name: 'client',
           run: () => {
@@ -183,6 +186,17 @@ async function serverStorageRows(url: string, runs: readonly RunSpans[], payload
         goalStatus: ratio >= 0.5 ? 'met' : 'missed',
         note: 'baseline includes clickhouse-client start-up (2 processes)',
       },
+      {
+        bench: 'storage',
+        metric: 'server 18.16: SpanSink with row objects, 10 k-row batches, 2 in flight (the sink before its text path)',
+        value: median(samples.rowObjects),
+        unit: 'spans/s',
+        samples: rounds,
+        baseline: 'clickhouse-client JSONEachRow < file',
+        baselineValue: median(samples.client),
+        ratio: pairedRatio(samples.rowObjects, samples.client),
+        note: `text path vs this: ${pairedRatio(samples.sink, samples.rowObjects).toFixed(2)}×`,
+      },
     ];
   } finally {
     for (const store of opened) await store.command(`DROP DATABASE IF EXISTS ${store.database}`).catch(() => {});
@@ -202,9 +216,12 @@ function clickhouseClientInsert(sql: string, file: string): void {
   }
 }
 
-/** Every span through a SpanSink with its default options, honouring its backpressure. */
-async function writeThroughSink(store: SpanStore, runs: readonly RunSpans[]): Promise<number> {
-  const sink = new SpanSink(store);
+/** The sink's options before its text path (its defaults for chDB): for a before/after ratio. */
+const ROW_OBJECT_SINK: SpanSinkOptions = { rowsAsText: false, batchRows: 10_000, bufferRowsMax: 50_000, writesInFlightMax: 2 };
+
+/** Every span through a SpanSink (default options unless given), honouring its backpressure. */
+async function writeThroughSink(store: SpanStore, runs: readonly RunSpans[], options: SpanSinkOptions = {}): Promise<number> {
+  const sink = new SpanSink(store, options);
   for (const run of runs) {
     for (const record of run.records) {
       // add() returns a promise once the sink holds too many rows (issue 5); older sinks return nothing.

@@ -2,13 +2,20 @@ import { withBackoff } from '../store/backoff.js';
 import type { SpanStore } from '../store/span-store.js';
 import { StoreError } from '../store/span-store.js';
 import { spanEventRows, spanRow, type RunColumns, type SpanRecord } from '../span-rows.js';
-import type { SpanEventRow, SpanRow } from '../store/rows.js';
+import { TableRows, takesJsonEachRowText } from './table-rows.js';
 
-/** Batching, memory bound and retries of the sink. Every default is listed here. */
+/**
+ * Batching, memory bound and retries of the sink. Every default is listed
+ * here. Three defaults depend on the store: one that takes JSONEachRow text
+ * (a ClickHouse server, see `rowsAsText`) gets fewer, larger INSERTs, because
+ * each INSERT makes a part the server must merge later, and it parses each
+ * INSERT on one thread while the sink serialises the next batch.
+ */
 export interface SpanSinkOptions {
   /**
    * A batch is written once it holds this many span rows (their event rows ride
-   * along: `bufferRowsMax` bounds the total). Default 10,000.
+   * along: `bufferRowsMax` bounds the total). Default 10,000; 100,000 with a
+   * text store.
    */
   batchRows?: number;
   /** A non-empty batch is written at most this long after its first row. 0 turns the timer off. Default 1,000 ms. */
@@ -16,7 +23,8 @@ export interface SpanSinkOptions {
   /**
    * Rows held in memory (buffered + waiting + being written) at which `add`
    * returns a promise that resolves when writes made room: await it.
-   * Default 50,000.
+   * Default 50,000; 250,000 with a text store (one batch being written, the
+   * next one filling, their events).
    */
   bufferRowsMax?: number;
   /**
@@ -26,11 +34,19 @@ export interface SpanSinkOptions {
    */
   bufferRowsHardMax?: number;
   /**
-   * Batches written at the same time. Inserts are idempotent and unordered, and
-   * a server parses each insert on one thread, so two in flight roughly double
-   * throughput. Default 2.
+   * Batches written at the same time. Inserts are idempotent and unordered.
+   * Default 2 (chDB parses in its own threads while the next batch is built);
+   * 1 with a text store: the serialising is done while rows arrive, so one
+   * insert at a time keeps the server's core parsing while the sink's builds.
    */
   writesInFlightMax?: number;
+  /**
+   * Serialise rows to JSONEachRow text every TEXT_PIECE_ROWS rows, as they
+   * arrive, and insert the text, when the store takes text
+   * (`insertJsonEachRowText`: ServerStore); other stores always get row
+   * objects. Default true.
+   */
+  rowsAsText?: boolean;
   /** Attempts per batch for retryable store errors (server down, restarting). Default 5. */
   attemptsMax?: number;
   /** First wait before retrying a batch. Default 500 ms. */
@@ -42,12 +58,36 @@ export interface SpanSinkOptions {
 }
 
 export const DEFAULT_BATCH_ROWS = 10_000;
+export const DEFAULT_TEXT_BATCH_ROWS = 100_000;
 export const DEFAULT_FLUSH_INTERVAL_MS = 1_000;
 export const DEFAULT_BUFFER_ROWS_MAX = 50_000;
+export const DEFAULT_TEXT_BUFFER_ROWS_MAX = 250_000;
 export const DEFAULT_WRITES_IN_FLIGHT_MAX = 2;
+export const DEFAULT_TEXT_WRITES_IN_FLIGHT_MAX = 1;
 export const DEFAULT_SINK_ATTEMPTS_MAX = 5;
 export const DEFAULT_SINK_BACKOFF_MS_MIN = 500;
 export const DEFAULT_SINK_BACKOFF_MS_MAX = 10_000;
+
+/** The options with their defaults applied (the only place defaults of batching are applied). */
+interface ResolvedLimits {
+  asText: boolean;
+  batchRows: number;
+  bufferRowsMax: number;
+  bufferRowsHardMax: number;
+  writesInFlightMax: number;
+}
+
+function resolveLimits(store: SpanStore, options: SpanSinkOptions): ResolvedLimits {
+  const asText = (options.rowsAsText ?? true) && takesJsonEachRowText(store);
+  const bufferRowsMax = options.bufferRowsMax ?? (asText ? DEFAULT_TEXT_BUFFER_ROWS_MAX : DEFAULT_BUFFER_ROWS_MAX);
+  return {
+    asText,
+    batchRows: options.batchRows ?? (asText ? DEFAULT_TEXT_BATCH_ROWS : DEFAULT_BATCH_ROWS),
+    bufferRowsMax,
+    bufferRowsHardMax: options.bufferRowsHardMax ?? 4 * bufferRowsMax,
+    writesInFlightMax: Math.max(1, options.writesInFlightMax ?? (asText ? DEFAULT_TEXT_WRITES_IN_FLIGHT_MAX : DEFAULT_WRITES_IN_FLIGHT_MAX)),
+  };
+}
 
 /** What the sink did so far. `spansDropped` stays 0 unless a batch failed for good (and `flush` rejected). */
 export interface SpanSinkCounters {
@@ -60,8 +100,8 @@ export interface SpanSinkCounters {
 }
 
 interface Batch {
-  spans: SpanRow[];
-  events: SpanEventRow[];
+  spans: TableRows;
+  events: TableRows;
   /** The spans insert succeeded; a retry only re-sends the events. */
   spansDone: boolean;
 }
@@ -78,8 +118,9 @@ interface Batch {
  * throw that error.
  */
 export class SpanSink {
-  private spans: SpanRow[] = [];
-  private events: SpanEventRow[] = [];
+  private readonly limits: ResolvedLimits;
+  private spans: TableRows;
+  private events: TableRows;
   private rowsHeld = 0;
   /** Batches cut but not yet being written. */
   private queue: Batch[] = [];
@@ -96,7 +137,11 @@ export class SpanSink {
   constructor(
     private readonly store: SpanStore,
     private readonly options: SpanSinkOptions = {},
-  ) {}
+  ) {
+    this.limits = resolveLimits(store, options);
+    this.spans = new TableRows(this.limits.asText);
+    this.events = new TableRows(this.limits.asText);
+  }
 
   /**
    * Buffers one span of `run` (and its events). Returns nothing while there
@@ -107,8 +152,7 @@ export class SpanSink {
   add(span: SpanRecord, run: RunColumns): void | Promise<void> {
     if (this.closed) throw new StoreError('BATON_ERR_SINK_CLOSED', 'span sink is closed');
     if (this.failure !== undefined) throw this.failure;
-    const bufferRowsMax = this.options.bufferRowsMax ?? DEFAULT_BUFFER_ROWS_MAX;
-    const hardMax = this.options.bufferRowsHardMax ?? 4 * bufferRowsMax;
+    const { batchRows, bufferRowsMax, bufferRowsHardMax: hardMax } = this.limits;
     const eventRows = spanEventRows(span, run);
     if (this.rowsHeld + 1 + eventRows.length > hardMax && this.rowsHeld > 0) {
       throw new StoreError(
@@ -119,14 +163,13 @@ export class SpanSink {
     this.spans.push(spanRow(span, run));
     for (const row of eventRows) this.events.push(row);
     this.rowsHeld += 1 + eventRows.length;
-    const batchRows = this.options.batchRows ?? DEFAULT_BATCH_ROWS;
-    if (this.spans.length >= batchRows) this.cutBatch();
+    if (this.spans.count >= batchRows) this.cutBatch();
     else this.armTimer();
     if (this.rowsHeld < bufferRowsMax) return;
     // Over the limit. A producer that cannot await (a synchronous SpanProcessor.onEnd)
     // keeps adding: cutting on every add would write one INSERT per span. Cut a
     // half-full buffer, or any buffer when no write is under way to make room.
-    if (this.spans.length >= batchRows / 2 || this.writesInFlight + this.queue.length === 0) this.cutBatch();
+    if (this.spans.count >= batchRows / 2 || this.writesInFlight + this.queue.length === 0) this.cutBatch();
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
@@ -181,18 +224,17 @@ export class SpanSink {
   /** Moves the buffer into a batch queued behind the current write. */
   private cutBatch(): void {
     this.clearTimer();
-    if (this.spans.length === 0 && this.events.length === 0) return;
+    if (this.spans.count === 0 && this.events.count === 0) return;
     const batch: Batch = { spans: this.spans, events: this.events, spansDone: false };
-    this.spans = [];
-    this.events = [];
+    this.spans = new TableRows(this.limits.asText);
+    this.events = new TableRows(this.limits.asText);
     this.queue.push(batch);
     this.pump();
   }
 
   /** Starts queued batches up to `writesInFlightMax`; wakes flush() callers once all are written. */
   private pump(): void {
-    const inFlightMax = Math.max(1, this.options.writesInFlightMax ?? DEFAULT_WRITES_IN_FLIGHT_MAX);
-    while (this.writesInFlight < inFlightMax && this.queue.length > 0) {
+    while (this.writesInFlight < this.limits.writesInFlightMax && this.queue.length > 0) {
       const batch = this.queue.shift()!;
       this.writesInFlight += 1;
       // writeBatch never rejects: failures are recorded in `this.failure`.
@@ -205,18 +247,18 @@ export class SpanSink {
   }
 
   private async writeBatch(batch: Batch): Promise<void> {
-    const rows = batch.spans.length + batch.events.length;
+    const rows = batch.spans.count + batch.events.count;
     if (this.failure !== undefined) {
-      this.stats.spansDropped += batch.spans.length;
+      this.stats.spansDropped += batch.spans.count;
       this.release(rows);
       return;
     }
     try {
       await withBackoff(
         async () => {
-          if (!batch.spansDone && batch.spans.length > 0) await this.store.insert('spans', batch.spans);
+          if (!batch.spansDone) await batch.spans.insertInto(this.store, 'spans');
           batch.spansDone = true;
-          if (batch.events.length > 0) await this.store.insert('span_events', batch.events);
+          await batch.events.insertInto(this.store, 'span_events');
         },
         (error) => error instanceof StoreError && error.retryable,
         {
@@ -229,12 +271,12 @@ export class SpanSink {
           this.stats.batchesRetried += 1;
         },
       );
-      this.stats.spansWritten += batch.spans.length;
-      this.stats.eventsWritten += batch.events.length;
+      this.stats.spansWritten += batch.spans.count;
+      this.stats.eventsWritten += batch.events.count;
       this.stats.batchesWritten += 1;
     } catch (error) {
       this.failure = error;
-      this.stats.spansDropped += batch.spans.length;
+      this.stats.spansDropped += batch.spans.count;
     }
     this.release(rows);
   }
@@ -247,7 +289,7 @@ export class SpanSink {
    */
   private release(rows: number): void {
     this.rowsHeld -= rows;
-    if (this.failure === undefined && this.rowsHeld >= (this.options.bufferRowsMax ?? DEFAULT_BUFFER_ROWS_MAX)) {
+    if (this.failure === undefined && this.rowsHeld >= this.limits.bufferRowsMax) {
       if (this.queue.length === 0) this.cutBatch();
       return;
     }

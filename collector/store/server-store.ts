@@ -131,10 +131,6 @@ export class ServerStore implements SpanStore {
     const chunkRows = this.options.insertChunkRows ?? DEFAULT_INSERT_CHUNK_ROWS;
     for (let start = 0; start < rows.length; start += chunkRows) {
       const values = rows.slice(start, start + chunkRows);
-      // The client joins the rows' JSON into one string and writes it to the
-      // socket as is. Building a Buffer here instead was twice the CPU in a
-      // process with a large heap: every big Buffer is external memory that
-      // triggers full garbage collections (bench/server-insert-probe.ts).
       await this.call(`insert into ${table}`, 'BATON_ERR_STORE_INSERT', async (queryId) => {
         await this.client.insert({
           table: `${this.database}.${table}`,
@@ -157,6 +153,29 @@ export class ServerStore implements SpanStore {
         query_id: queryId,
         // A fresh stream per attempt: a retry sends the whole text again.
         values: Readable.from([jsonEachRow]),
+        ...(this.options.cluster === undefined ? {} : { clickhouse_settings: { insert_distributed_sync: 1 } }),
+      });
+      stream.resume();
+      await new Promise<void>((resolve, reject) => stream.on('end', resolve).on('error', reject));
+    });
+  }
+
+  /**
+   * `insert` of rows already serialised as JSONEachRow text: `pieces` of whole
+   * lines, each piece ending in '\n', sent in order as the body of one INSERT
+   * (so one part on the server). Strings, not a Buffer: in a process with a
+   * large heap, Buffers of this size (external memory) made V8 mark the heap
+   * several times as hard and doubled the process's CPU per span
+   * (bench/server-insert-probe.ts, 1,000 seeds). Used by SpanSink.
+   */
+  async insertJsonEachRowText(table: TableName, pieces: readonly string[]): Promise<void> {
+    if (pieces.length === 0) return;
+    await this.call(`insert into ${table}`, 'BATON_ERR_STORE_INSERT', async (queryId) => {
+      const { stream } = await this.client.exec({
+        query: `INSERT INTO ${this.database}.${table} FORMAT JSONEachRow`,
+        query_id: queryId,
+        // A fresh stream per attempt: a retry sends the whole text again.
+        values: Readable.from(pieces),
         ...(this.options.cluster === undefined ? {} : { clickhouse_settings: { insert_distributed_sync: 1 } }),
       });
       stream.resume();
@@ -253,4 +272,3 @@ export class ServerStore implements SpanStore {
     return text.split(password).join('***').split(encodeURIComponent(password)).join('***');
   }
 }
-
