@@ -1,6 +1,7 @@
 import { createRunTracer } from '../../collector/tracing/run-tracer.js';
 import { recordFromSdkSpan, spanEventRows, spanRow, type RunColumns } from '../../collector/span-rows.js';
 import type { RunRow, ViolationRow } from '../../collector/store/rows.js';
+import type { RawRowFormat } from '../../collector/store/span-store.js';
 import { simulationOptions, type Scenario } from '../../scenarios/format/load-scenario.js';
 import { SeededRandom } from '../../simulator/random/seeded-random.js';
 import { simulate } from '../../simulator/simulate.js';
@@ -14,6 +15,8 @@ export interface SeedTask {
   sweepId: string;
   /** Partition date the run's rows go to (the one it was first stored under, else today). */
   recordedDate: string;
+  /** How span and event rows are written (what the store's `insertRaw` takes). Default JSONEachRow. */
+  rowFormat?: RawRowFormat;
 }
 
 /** The small summary of a seed the main thread keeps (progress, failing table). */
@@ -28,12 +31,15 @@ export interface SeedSummary {
 /**
  * Every row one seed stores, and its summary. Plain data: it crosses worker
  * boundaries. Spans and span events, nearly all of the bytes, are already
- * JSONEachRow text (UTF-8, one `JSON.stringify`d row per line, each line
- * ending in a newline): a worker builds them and transfers the bytes, so the
- * main thread neither copies row objects nor serializes them.
+ * text in `format` (UTF-8, one row per line, each line ending in a newline:
+ * `JSON.stringify(row)`, or `JSON.stringify(Object.values(row))` for
+ * JSONCompactEachRow — row keys are in the table's column order): a worker
+ * builds them and transfers the bytes, so the main thread neither copies row
+ * objects nor serializes them.
  */
 export interface SeedRows {
   summary: SeedSummary;
+  format: RawRowFormat;
   spans: Uint8Array;
   spanCount: number;
   events: Uint8Array;
@@ -68,13 +74,15 @@ export async function simulateSeedRows(scenario: Scenario, task: SeedTask): Prom
   let spanCount = 0;
   let eventCount = 0;
   let handoffsTotal = 0;
+  const format = task.rowFormat ?? 'JSONEachRow';
+  const line = format === 'JSONCompactEachRow' ? (row: object) => JSON.stringify(Object.values(row)) : (row: object) => JSON.stringify(row);
   const tracer = createRunTracer(new SeededRandom(task.seed).stream('ids'), (span) => {
     if (span.attributes['baton.handoff.outcome'] !== undefined) handoffsTotal++;
     const record = recordFromSdkSpan(span);
-    spans += `${JSON.stringify(spanRow(record, columns))}\n`;
+    spans += `${line(spanRow(record, columns))}\n`;
     spanCount++;
     for (const row of spanEventRows(record, columns)) {
-      events += `${JSON.stringify(row)}\n`;
+      events += `${line(row)}\n`;
       eventCount++;
     }
   });
@@ -90,5 +98,5 @@ export async function simulateSeedRows(scenario: Scenario, task: SeedTask): Prom
   };
   // TextEncoder gives each its own ArrayBuffer (Buffer.from may share a pool), so it can be transferred.
   const utf8 = new TextEncoder();
-  return { summary, spans: utf8.encode(spans), spanCount, events: utf8.encode(events), eventCount, run, violations };
+  return { summary, format, spans: utf8.encode(spans), spanCount, events: utf8.encode(events), eventCount, run, violations };
 }

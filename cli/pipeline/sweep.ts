@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { SpanStore } from '../../collector/store/span-store.js';
+import type { RawRowFormat, SpanStore } from '../../collector/store/span-store.js';
 import type { RunRow, ViolationRow } from '../../collector/store/rows.js';
 import type { TableName } from '../../collector/store/schema.js';
 import { finalTable } from '../../reports/sql.js';
@@ -58,7 +58,8 @@ export async function runSweep(request: SweepRequest): Promise<SweepOutcome> {
   const mine = shardSeeds(request.seeds, request.shard);
   const dates = await recordedDates(store, mine.map((seed) => seedRunId(scenario, seed)));
   const today = new Date().toISOString().slice(0, 10);
-  const tasks: SeedTask[] = mine.map((seed) => ({ seed, sweepId: request.sweepId, recordedDate: dates.get(seedRunId(scenario, seed)) ?? today }));
+  const rowFormat = store.insertRaw && store.rawFormats?.includes('JSONCompactEachRow') ? 'JSONCompactEachRow' : 'JSONEachRow';
+  const tasks: SeedTask[] = mine.map((seed) => ({ seed, sweepId: request.sweepId, recordedDate: dates.get(seedRunId(scenario, seed)) ?? today, rowFormat }));
   const progress = request.progress ? new SweepProgress(tasks.length, request.progress, `sweep ${scenario.spec.name}`) : undefined;
   const writer = new RowWriter(store);
   await simulateSeeds(scenario, tasks, request.jobs, async (rows) => {
@@ -118,6 +119,7 @@ export class RowWriter {
 
   async add(rows: SeedRows): Promise<void> {
     const batch = this.batch;
+    batch.format = rows.format;
     batch.spans.push(rows.spans);
     batch.spanCount += rows.spanCount;
     batch.events.push(rows.events);
@@ -144,6 +146,7 @@ export class RowWriter {
 }
 
 interface Batch {
+  format: RawRowFormat;
   spans: Uint8Array[];
   spanCount: number;
   events: Uint8Array[];
@@ -152,22 +155,27 @@ interface Batch {
 }
 
 function emptyBatch(): Batch {
-  return { spans: [], spanCount: 0, events: [], runs: [], violations: [] };
+  return { format: 'JSONEachRow', spans: [], spanCount: 0, events: [], runs: [], violations: [] };
 }
 
 /** Writes one batch. Runs go last: a stored run row means its spans are stored. */
 async function writeBatch(store: SpanStore, batch: Batch): Promise<void> {
-  await insertText(store, 'spans', batch.spans);
-  await insertText(store, 'span_events', batch.events);
+  await insertText(store, 'spans', batch.spans, batch.format);
+  await insertText(store, 'span_events', batch.events, batch.format);
   if (batch.violations.length > 0) await store.insert('violations', batch.violations);
   if (batch.runs.length > 0) await store.insert('runs', batch.runs);
 }
 
-/** Inserts JSONEachRow text: as is where the store takes raw text, else parsed back into rows. */
-async function insertText(store: SpanStore, table: TableName, chunks: readonly Uint8Array[]): Promise<void> {
+/**
+ * Inserts rows given as text: as is where the store takes raw text, else
+ * (JSONEachRow only; runSweep picks JSONCompactEachRow only for stores that
+ * take it raw) parsed back into rows.
+ */
+async function insertText(store: SpanStore, table: TableName, chunks: readonly Uint8Array[], format: RawRowFormat): Promise<void> {
   const text = Buffer.concat(chunks);
   if (text.length === 0) return;
-  if (store.insertRaw) return store.insertRaw(table, text);
+  if (store.insertRaw) return format === 'JSONEachRow' ? store.insertRaw(table, text) : store.insertRaw(table, text, format);
+  if (format !== 'JSONEachRow') throw new Error(`${format} rows need a store with insertRaw`);
   const rows = text.toString('utf8').split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as object);
   await store.insert(table, rows);
 }

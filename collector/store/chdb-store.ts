@@ -3,7 +3,7 @@ import { Session } from 'chdb';
 import { recordMigration } from './migrations.js';
 import { schemaStatements, type TableName } from './schema.js';
 import { sqlIdentifier } from './sql.js';
-import { StoreError, type SpanStore } from './span-store.js';
+import { StoreError, type RawRowFormat, type SpanStore } from './span-store.js';
 
 /** Rows per INSERT statement; bigger batches are split. */
 const INSERT_CHUNK_ROWS = 20_000;
@@ -58,11 +58,13 @@ export class ChdbStore implements SpanStore {
     }
   }
 
-  /** `insert` of rows that are JSONEachRow text already, handed to chDB as is. */
-  async insertRaw(table: TableName, jsonEachRow: Buffer): Promise<void> {
+  readonly rawFormats: readonly RawRowFormat[] = ['JSONEachRow', 'JSONCompactEachRow'];
+
+  /** `insert` of rows that are JSONEachRow (or JSONCompactEachRow) text already, handed to chDB as is. */
+  async insertRaw(table: TableName, jsonEachRow: Buffer, format: RawRowFormat = 'JSONEachRow'): Promise<void> {
     const session = this.open();
     try {
-      await session.insert({ table: `${this.database}.${table}`, values: jsonEachRow, format: 'JSONEachRow' });
+      await session.insert({ table: `${this.database}.${table}`, values: jsonEachRow, format });
     } catch (error) {
       throw new StoreError('BATON_ERR_STORE_INSERT', `insert into ${table} failed: ${(error as Error).message}`, { cause: error });
     }

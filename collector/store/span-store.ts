@@ -1,5 +1,13 @@
 import type { TableName } from './schema.js';
 
+/**
+ * Text formats `insertRaw` may take: JSONEachRow (one object per line) and,
+ * where the engine reads it (chDB; not ClickHouse 18.16), JSONCompactEachRow
+ * (one array per line holding every column in the table's order: no key
+ * names, about half the bytes to build and to parse).
+ */
+export type RawRowFormat = 'JSONEachRow' | 'JSONCompactEachRow';
+
 /** Which ClickHouse runs behind a store. */
 export type StoreEngine = 'chdb' | 'server';
 
@@ -29,7 +37,9 @@ export interface SpanStore {
    * as `insert` would write, with the same idempotence. The collector's spool
    * keeps rows as this text, so its drain skips a parse and a serialization.
    */
-  insertRaw?(table: TableName, jsonEachRow: Buffer): Promise<void>;
+  insertRaw?(table: TableName, jsonEachRow: Buffer, format?: RawRowFormat): Promise<void>;
+  /** The formats `insertRaw` takes (default: JSONEachRow only). */
+  readonly rawFormats?: readonly RawRowFormat[];
   query<Row = Record<string, unknown>>(sql: string): Promise<Row[]>;
   /** Runs a statement that returns nothing (DDL, ALTER). */
   command(sql: string): Promise<void>;

@@ -31,11 +31,13 @@ async function tableRows(store: SpanStore): Promise<Record<string, unknown[]>> {
 }
 
 describe('sweep RowWriter and worker pool', () => {
-  it('overlapped batches of JSONEachRow text store exactly the rows a plain insert of the row objects stores', async () => {
+  it.each(['JSONEachRow', 'JSONCompactEachRow'] as const)('overlapped batches of %s text store exactly the rows a plain insert of the row objects stores', async (rowFormat) => {
     const seeds: SeedRows[] = [];
+    const compact: SeedRows[] = [];
     for (let seed = 1; seed <= 12; seed++) seeds.push(await simulateSeedRows(scenario, task(seed)));
-    const plain = new ChdbStore(join(dir, 'chdb'), 'plain');
-    const batched = new ChdbStore(join(dir, 'chdb'), 'batched');
+    for (let seed = 1; seed <= 12; seed++) compact.push(await simulateSeedRows(scenario, { ...task(seed), rowFormat }));
+    const plain = new ChdbStore(join(dir, 'chdb'), `plain_${rowFormat}`);
+    const batched = new ChdbStore(join(dir, 'chdb'), `batched_${rowFormat}`);
     try {
       await plain.migrate();
       await batched.migrate();
@@ -48,14 +50,15 @@ describe('sweep RowWriter and worker pool', () => {
       // A batch of ~300 span rows: every few seeds a write starts while the next batch fills.
       let spanWrites = 0;
       const counted = Object.assign(Object.create(batched) as ChdbStore, {
-        insertRaw: (table: 'spans', text: Buffer) => {
+        insertRaw: (table: 'spans', text: Buffer, format?: typeof rowFormat) => {
           if (table === 'spans') spanWrites++;
-          return batched.insertRaw(table, text);
+          return batched.insertRaw(table, text, format);
         },
       });
       const writer = new RowWriter(counted, 300);
-      for (const rows of seeds) await writer.add(rows);
+      for (const rows of compact) await writer.add(rows);
       await writer.flush();
+      expect(compact.every((rows) => rows.format === rowFormat)).toBe(true);
       const expected = await tableRows(plain);
       expect(expected.spans.length).toBe(seeds.reduce((sum, rows) => sum + rows.spanCount, 0));
       expect(expected.span_events.length).toBe(seeds.reduce((sum, rows) => sum + rows.eventCount, 0));
