@@ -17,13 +17,16 @@ export class SeededIdGenerator implements IdGenerator {
   }
 
   private hex(length: number): string {
+    // 32 random bits per draw, written as 8 hex digits through a byte table.
     let id = '';
     while (id.length < length) {
-      id += Math.floor(this.stream.next() * 0x1_0000_0000)
-        .toString(16)
-        .padStart(8, '0');
+      const word = Math.floor(this.stream.next() * 0x1_0000_0000);
+      id += BYTE_HEX[word >>> 24] + BYTE_HEX[(word >>> 16) & 0xff] + BYTE_HEX[(word >>> 8) & 0xff] + BYTE_HEX[word & 0xff];
     }
     id = id.slice(0, length);
     return /^0+$/.test(id) ? `${id.slice(0, -1)}1` : id;
   }
 }
+
+/** Two lowercase hex digits of every byte value. */
+const BYTE_HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
