@@ -1,10 +1,11 @@
 /**
  * Where the server sink's time goes (issue 5, proposal 10): the same rows into
  * the bench ClickHouse 18.16 server by several paths, interleaved in one
- * process, with the node process's CPU seconds per variant and the parts each
- * write left. Not part of `npm run bench`: a diagnostic for storage.ts.
+ * process, with the CPU seconds of this process (all its threads) and of the
+ * server per variant, and the active parts each write left. Not part of
+ * `npm run bench`: a diagnostic for storage.ts.
  *
- *   node --import tsx bench/server-insert-probe.ts [--seeds 1000] [--rounds 2] [--variants client,sink,…]
+ *   node --import tsx bench/server-insert-probe.ts [--seeds 1000] [--rounds 2] [--variants client,sink,rowObjects,…]
  *
  * The simulated spans are cached under /tmp/baton-bench (simulating 1,000 seeds
  * takes longer than the probe).
@@ -104,38 +105,52 @@ const files = { spans: `${FILES_DIR}/spans.jsonl`, events: `${FILES_DIR}/events.
 writeFileSync(files.spans, payload.spans);
 writeFileSync(files.events, payload.events);
 
+/** CPU milliseconds the bench server process used so far (Linux /proc; clock ticks of 10 ms). */
+function serverCpuMs(): number {
+  try {
+    const pid = readFileSync('/tmp/baton-bench/ch-server/clickhouse-server.pid', 'utf8').trim();
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
 type Run = (store: ServerStore) => Promise<void>;
 const all: Record<string, Run> = {
   client: async (store) => {
     clientInsert(`INSERT INTO ${store.database}.spans FORMAT JSONEachRow`, files.spans);
     clientInsert(`INSERT INTO ${store.database}.span_events FORMAT JSONEachRow`, files.events);
   },
+  /** The sink's defaults: for ServerStore the text path, 100 k-span batches, one insert at a time. */
   sink: (store) => sinkWrite(store, runs, {}),
-  sinkBuffer: (store) => sinkWrite(bufferInsert(store), runs, {}),
-  sinkOld: (store) => sinkWrite(legacyInsert(store, url), runs, {}),
-  sinkOld50k: (store) => sinkWrite(legacyInsert(store, url), runs, { batchRows: 50_000, bufferRowsMax: 250_000 }),
-  sink1: (store) => sinkWrite(store, runs, { writesInFlightMax: 1 }),
-  rows100k1: (store) => sinkWrite(store, runs, { rowsAsText: false, batchRows: 100_000, bufferRowsMax: 250_000, writesInFlightMax: 1 }),
+  /** The sink before its text path: row objects, 10 k-span batches, two in flight. */
+  rowObjects: (store) => sinkWrite(store, runs, { rowsAsText: false, batchRows: 10_000, bufferRowsMax: 50_000, writesInFlightMax: 2 }),
+  /** The same through @clickhouse/client's insert as ServerStore had it before (no query_id). */
+  legacyInsert: (store) => sinkWrite(legacyInsert(store, url), runs, {}),
+  rowObjects100k1: (store) => sinkWrite(store, runs, { rowsAsText: false, batchRows: 100_000, bufferRowsMax: 250_000, writesInFlightMax: 1 }),
+  text50k1: (store) => sinkWrite(store, runs, { batchRows: 50_000, bufferRowsMax: 150_000, writesInFlightMax: 1 }),
   text50k2: (store) => sinkWrite(store, runs, { batchRows: 50_000, bufferRowsMax: 250_000, writesInFlightMax: 2 }),
-  sink50k1: (store) => sinkWrite(store, runs, { batchRows: 50_000, bufferRowsMax: 150_000, writesInFlightMax: 1 }),
-  sink100k1: (store) => sinkWrite(store, runs, { batchRows: 100_000, bufferRowsMax: 250_000, writesInFlightMax: 1 }),
-  sink50k: (store) => sinkWrite(store, runs, { batchRows: 50_000, bufferRowsMax: 250_000 }),
-  sink100k: (store) => sinkWrite(store, runs, { batchRows: 100_000, bufferRowsMax: 500_000 }),
+  /** Row-object batches each sent as one Buffer through insertRaw (an earlier attempt that measured 0.174). */
+  bufferInsert: (store) => sinkWrite(bufferInsert(store), runs, {}),
+  /** Pre-built rows, `ServerStore.insert` (JS JSON + server), no sink. */
   rows: async (store) => {
     await store.insert('spans', rows.spans);
     await store.insert('span_events', rows.events);
   },
+  /** Pre-built JSONEachRow Buffers, one request per table: the server's share alone. */
   rawWhole: async (store) => {
     await store.insertRaw('spans', payload.spans);
     await store.insertRaw('span_events', payload.events);
   },
+  /** Rows and JSON Buffers built in JS, nothing sent. */
   build: async () => {
     const built = corpusRows(runs);
     jsonEachRow(built.spans);
     jsonEachRow(built.events);
   },
 };
-const names = (argValue('variants') ?? 'client,sink,rows,rawWhole').split(',');
+const names = (argValue('variants') ?? 'client,sink,rowObjects').split(',');
 const samples: Record<string, { ms: number[]; cpuMs: number[]; parts: number[] }> = Object.fromEntries(names.map((name) => [name, { ms: [], cpuMs: [], parts: [] }]));
 let database = 0;
 for (let round = 0; round < rounds; round++) {
@@ -144,15 +159,17 @@ for (let round = 0; round < rounds; round++) {
     const store = new ServerStore(`${url}/probe_${process.pid}_${database++}`);
     await store.migrate();
     const cpu = process.cpuUsage();
+    const serverCpu = serverCpuMs();
     started = performance.now();
     await all[name](store);
     const ms = performance.now() - started;
     const used = process.cpuUsage(cpu);
+    const serverUsedMs = serverCpuMs() - serverCpu;
     const parts = await store.query<{ c: string }>(`SELECT count() AS c FROM system.parts WHERE database = '${store.database}' AND active`);
     samples[name].ms.push(ms);
     samples[name].cpuMs.push((used.user + used.system) / 1000);
     samples[name].parts.push(Number(parts[0].c));
-    console.error(`round ${round} ${name}: ${ms.toFixed(0)} ms wall, ${((used.user + used.system) / 1000).toFixed(0)} ms node CPU, ${parts[0].c} parts`);
+    console.error(`round ${round} ${name}: ${ms.toFixed(0)} ms wall, ${((used.user + used.system) / 1000).toFixed(0)} ms node CPU, ${serverUsedMs.toFixed(0)} ms server CPU, ${parts[0].c} parts`);
     await store.command(`DROP DATABASE IF EXISTS ${store.database}`);
     await store.close();
   }
