@@ -72,13 +72,20 @@ function bufferInsert(store: ServerStore): SpanStore {
 
 async function sinkWrite(store: SpanStore, runs: readonly RunSpans[], options: SpanSinkOptions): Promise<void> {
   const sink = new SpanSink(store, options);
+  let waitedMs = 0;
   for (const run of runs) {
     for (const record of run.records) {
       const room = sink.add(record, run.columns);
-      if (room !== undefined) await room;
+      if (room !== undefined) {
+        const waitStarted = performance.now();
+        await room;
+        waitedMs += performance.now() - waitStarted;
+      }
     }
   }
+  const flushStarted = performance.now();
   await sink.flush();
+  console.error(`  sink: ${waitedMs.toFixed(0)} ms awaiting add(), ${(performance.now() - flushStarted).toFixed(0)} ms in the final flush`);
 }
 
 function clientInsert(sql: string, file: string): void {

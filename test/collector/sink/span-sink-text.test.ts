@@ -91,6 +91,30 @@ describe('SpanSink text path', () => {
     expect(activeMax).toBe(1);
   });
 
+  it('while a write is under way, every TEXT_PIECE_ROWS spans add() returns a promise that resolves at the next loop turn', async () => {
+    const store = new RecordingTextStore();
+    let openGate: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    const original = store.insertJsonEachRowText.bind(store);
+    store.insertJsonEachRowText = async (table, pieces) => {
+      await gate;
+      await original(table, pieces);
+    };
+    const sink = new SpanSink(store, { batchRows: 10, bufferRowsMax: 1_000_000, flushIntervalMs: 0 });
+    const run = runColumns('run-yield');
+    // No write under way yet: nothing to let progress.
+    for (let index = 0; index < 10; index++) expect(sink.add(spanRecord(index), run)).toBeUndefined();
+    const returned = Array.from({ length: 2 * TEXT_PIECE_ROWS }, (_, index) => sink.add(spanRecord(10 + index), run));
+    const promises = returned.filter((value) => value !== undefined);
+    expect(promises).toHaveLength(2);
+    // They resolve although the write is still held: they only let the loop turn.
+    await Promise.all(promises);
+    expect(store.inserts).toEqual([]);
+    openGate();
+    await sink.flush();
+    expect(store.inserts.filter((insert) => insert.table === 'spans').reduce((sum, insert) => sum + insert.rows.length, 0)).toBe(10 + 2 * TEXT_PIECE_ROWS);
+  });
+
   it('TableRows without text keeps the row objects and inserts them as they are', async () => {
     const table = new TableRows(false);
     const row = { a: 1 };
