@@ -13,6 +13,7 @@
  *
  *   node --import tsx bench/collector.ts [--seconds 8] [--rounds 3] [--connections 8]
  *     [--spans-per-request 512] [--engine chdb|server|both|none] [--no-overload] [--overload-seconds 20]
+ *     [--decode-threads 0,2] [--encodings json,protobuf]
  *
  * `--engine server` starts a private ClickHouse 18.16 with .ci/clickhouse.sh on
  * /tmp/baton-bench/collector-ch, HTTP port 18323 (TCP 19323); BENCH_COLLECTOR_NODE_ARGS
@@ -305,25 +306,33 @@ async function orchestrate(): Promise<void> {
     else console.error('collector bench: ClickHouse 18.16 did not start; server rows skipped');
   }
   const rows: BenchRow[] = [];
+  // `--decode-threads 0,2` compares thread counts in the same run, interleaved round by round.
+  const threadChoices: (string | undefined)[] = argValue('decode-threads')?.split(',').filter(Boolean) ?? [undefined];
+  const encodings = (argValue('encodings')?.split(',') ?? ['json', 'protobuf']) as ('json' | 'protobuf')[];
   for (const engine of engines) {
-    for (const encoding of ['json', 'protobuf'] as const) {
-      const results: RoundResult[] = [];
+    for (const encoding of encodings) {
+      const results = new Map<string | undefined, RoundResult[]>(threadChoices.map((choice) => [choice, []]));
       for (let round = 0; round < rounds; round += 1) {
-        results.push(await throughputRound(engine.name, encoding, engine.args, { seconds, connections, spansPerRequest }));
-        const last = results.at(-1)!;
-        console.error(`  ${engine.name} ${encoding} round ${round + 1}: ${Math.round(last.acceptedPerS)} spans/s accepted, ${Math.round(last.storedPerS)} stored, ${Math.round(last.perCpuS)} per collector CPU-s, p99 ${last.p99.toFixed(1)} ms`);
+        for (const choice of round % 2 === 0 ? threadChoices : [...threadChoices].reverse()) {
+          const args = choice === undefined ? engine.args : [...engine.args, '--decode-threads', choice];
+          const last = await throughputRound(engine.name, encoding, args, { seconds, connections, spansPerRequest });
+          results.get(choice)!.push(last);
+          console.error(`  ${engine.name} ${encoding}${choice === undefined ? '' : ` decode threads ${choice}`} round ${round + 1}: ${Math.round(last.acceptedPerS)} spans/s accepted, ${Math.round(last.storedPerS)} stored, ${Math.round(last.perCpuS)} per collector CPU-s, p99 ${last.p99.toFixed(1)} ms`);
+        }
       }
-      const bench = `collector ${encoding} → ${engine.name}`;
-      const accepted = median(results.map((r) => r.acceptedPerS));
-      const note = `${connections} connections × ${spansPerRequest} spans/request, ${seconds} s per round; refused ${results.map((r) => r.refused).join('/')}`;
-      rows.push(
-        { bench, metric: 'spans/s accepted', value: accepted, unit: 'spans/s', samples: rounds, goal: `≥ ${GOAL_SPANS_PER_S}`, goalStatus: accepted >= GOAL_SPANS_PER_S ? 'met' : 'missed', note },
-        { bench, metric: 'spans/s stored (until the store holds all)', value: median(results.map((r) => r.storedPerS)), unit: 'spans/s', samples: rounds },
-        { bench, metric: 'spans per collector CPU-second (accepted and stored)', value: median(results.map((r) => r.perCpuS)), unit: 'spans/CPU-s', samples: rounds },
-        { bench, metric: 'request latency p50', value: median(results.map((r) => r.p50)), unit: 'ms', samples: rounds },
-        { bench, metric: 'request latency p99', value: median(results.map((r) => r.p99)), unit: 'ms', samples: rounds },
-        { bench, metric: 'collector peak RSS', value: median(results.map((r) => r.rssMiB)), unit: 'MiB', samples: rounds },
-      );
+      for (const [choice, runs] of results) {
+        const bench = `collector ${encoding} → ${engine.name}${choice === undefined ? '' : `, decode threads ${choice}`}`;
+        const accepted = median(runs.map((r) => r.acceptedPerS));
+        const note = `${connections} connections × ${spansPerRequest} spans/request, ${seconds} s per round; refused ${runs.map((r) => r.refused).join('/')}`;
+        rows.push(
+          { bench, metric: 'spans/s accepted', value: accepted, unit: 'spans/s', samples: rounds, goal: `≥ ${GOAL_SPANS_PER_S}`, goalStatus: accepted >= GOAL_SPANS_PER_S ? 'met' : 'missed', note },
+          { bench, metric: 'spans/s stored (until the store holds all)', value: median(runs.map((r) => r.storedPerS)), unit: 'spans/s', samples: rounds },
+          { bench, metric: 'spans per collector CPU-second (accepted and stored)', value: median(runs.map((r) => r.perCpuS)), unit: 'spans/CPU-s', samples: rounds },
+          { bench, metric: 'request latency p50', value: median(runs.map((r) => r.p50)), unit: 'ms', samples: rounds },
+          { bench, metric: 'request latency p99', value: median(runs.map((r) => r.p99)), unit: 'ms', samples: rounds },
+          { bench, metric: 'collector peak RSS', value: median(runs.map((r) => r.rssMiB)), unit: 'MiB', samples: rounds },
+        );
+      }
     }
   }
   if (!process.argv.includes('--no-overload')) rows.push(...(await overloadRound(argInteger('overload-seconds', 20), spansPerRequest)));

@@ -22,6 +22,8 @@ Options:
   --insecure-no-auth    accept requests without a token; loopback addresses only
   --spool-bytes-max N   spool size past which requests get 503 (default 1 GiB)
   --body-limit-bytes N  largest request body (default 16 MiB)
+  --decode-threads N    worker threads decoding request bodies; 0 decodes on the main
+                        thread (default: the number of CPUs, at most 4)
   --log                 log requests and store retries (JSON lines on stdout)
 ${STORE_HELP}  -h, --help            this help
 
@@ -59,6 +61,7 @@ export async function collectorCommand(argv: string[], out: NodeJS.WriteStream):
       'insecure-no-auth': { type: 'boolean', default: false },
       'spool-bytes-max': { type: 'string' },
       'body-limit-bytes': { type: 'string' },
+      'decode-threads': { type: 'string' },
       log: { type: 'boolean', default: false },
       ...STORE_OPTIONS,
       help: { type: 'boolean', short: 'h' },
@@ -77,6 +80,7 @@ export async function collectorCommand(argv: string[], out: NodeJS.WriteStream):
     insecureNoAuth: values['insecure-no-auth'],
     spoolBytesMax: integerOption('spool-bytes-max', values['spool-bytes-max']),
     bodyLimitBytes: integerOption('body-limit-bytes', values['body-limit-bytes']),
+    decodeThreads: integerOption('decode-threads', values['decode-threads']),
     logger: values.log ? { level: 'info' } : false,
     dashboard: createDashboardPages(),
   });

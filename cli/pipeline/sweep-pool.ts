@@ -1,7 +1,5 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../../collector/workers/start-worker.js';
 import type { Scenario } from '../../scenarios/format/load-scenario.js';
 import { simulateSeedRows, type SeedRows, type SeedTask } from './sweep-seed.js';
 
@@ -88,19 +86,7 @@ export async function simulateSeeds(
   }
 }
 
-/**
- * Starts one worker on the worker module next to this file: the compiled .js
- * directly, or the .ts source through tsx. Why not `execArgv: ['--import',
- * 'tsx']`: on Node 20 a worker loads its entry before hooks registered by
- * `--import` apply ("Unknown file extension .ts"), so a tiny data: URL entry
- * registers tsx's hooks first and then imports the .ts worker.
- */
+/** Starts one sweep worker (cli/workers/sweep-worker), compiled or through tsx. */
 function startWorker(scenario: Scenario): Worker {
-  const workerData = { scenarioText: scenario.text, scenarioFile: scenario.file };
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('../workers/sweep-worker.js', import.meta.url), { workerData });
-  const source = new URL('../workers/sweep-worker.ts', import.meta.url).href;
-  // Resolved through package.json (import.meta.resolve is missing under some test runners).
-  const api = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist', 'esm', 'api', 'index.mjs')).href;
-  const entry = `const { register } = await import(${JSON.stringify(api)}); register(); await import(${JSON.stringify(source)});`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(entry)}`), { workerData });
+  return startModuleWorker(import.meta.url, '../workers/sweep-worker', { workerData: { scenarioText: scenario.text, scenarioFile: scenario.file } });
 }

@@ -1,6 +1,7 @@
 import type { ResolvedOtlpLimits } from '../otlp/otlp-limits.js';
 import type { Spool } from '../spool/spool.js';
 import type { CollectorMetrics } from './collector-metrics.js';
+import type { Decoder } from './decode-pool.js';
 import type { ResolvedCollectorOptions } from './collector-options.js';
 
 /** What the routes share: options, spool, metrics and the in-flight byte budget. */
@@ -10,4 +11,6 @@ export interface CollectorContext {
   spool: Spool;
   metrics: CollectorMetrics;
   inflight: { bytes: number };
+  /** Decodes request bodies (worker threads, or inline). */
+  decoder: Decoder;
 }

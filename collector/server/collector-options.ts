@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { OtlpLimits } from '../otlp/otlp-limits.js';
 import type { SpoolDrainOptions } from '../spool/spool-drain.js';
 import type { SpanStore } from '../store/span-store.js';
@@ -32,6 +33,12 @@ export interface CollectorServerOptions {
   inflightBytesMax?: number;
   /** Seconds a client is told to wait in Retry-After. Default 5. */
   retryAfterSeconds?: number;
+  /**
+   * Worker threads that decompress, parse and decode request bodies and build
+   * their spool records, so the main thread only does HTTP and the spool
+   * append. 0 decodes on the main thread. Default: the number of CPUs, at most 4.
+   */
+  decodeThreads?: number;
   /** What one request may contain (attribute counts, timestamps, ...). Defaults in `DEFAULT_OTLP_LIMITS`. */
   limits?: OtlpLimits;
   /** Pacing and backoff of the spool-to-store writer. */
@@ -57,6 +64,8 @@ export const DEFAULT_COLLECTOR_SPOOL_BYTES_MAX = 1024 * 1024 * 1024;
 export const DEFAULT_COLLECTOR_SEGMENT_BYTES_MAX = 8 * 1024 * 1024;
 export const DEFAULT_INFLIGHT_BYTES_MAX = 64 * 1024 * 1024;
 export const DEFAULT_RETRY_AFTER_SECONDS = 5;
+export const DEFAULT_DECODE_THREADS = Math.min(4, availableParallelism());
+export const DECODE_THREADS_MAX = 64;
 export const TOKEN_ENV = 'BATON_COLLECTOR_TOKEN';
 
 /**
@@ -90,6 +99,10 @@ export function resolveCollectorOptions(options: CollectorServerOptions): Resolv
       throw new CollectorConfigError('BATON_ERR_COLLECTOR_OPTION', `${name} must be a positive integer, got ${value}`);
     }
   }
+  const threads = options.decodeThreads;
+  if (threads !== undefined && (!Number.isSafeInteger(threads) || threads < 0 || threads > DECODE_THREADS_MAX)) {
+    throw new CollectorConfigError('BATON_ERR_COLLECTOR_OPTION', `decodeThreads must be an integer from 0 to ${DECODE_THREADS_MAX}, got ${threads}`);
+  }
   return {
     store: options.store,
     spoolDir: options.spoolDir,
@@ -102,6 +115,7 @@ export function resolveCollectorOptions(options: CollectorServerOptions): Resolv
     segmentBytesMax: options.segmentBytesMax ?? DEFAULT_COLLECTOR_SEGMENT_BYTES_MAX,
     inflightBytesMax: options.inflightBytesMax ?? DEFAULT_INFLIGHT_BYTES_MAX,
     retryAfterSeconds: options.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS,
+    decodeThreads: options.decodeThreads ?? DEFAULT_DECODE_THREADS,
     limits: options.limits ?? {},
     drain: options.drain,
     logger: options.logger ?? false,

@@ -7,6 +7,7 @@ import { SpoolDrain } from '../spool/spool-drain.js';
 import { CollectorMetrics } from './collector-metrics.js';
 import { resolveCollectorOptions, type CollectorServerOptions } from './collector-options.js';
 import type { CollectorContext } from './collector-context.js';
+import { createDecoder } from './decode-pool.js';
 import { registerDashboardRoute } from './dashboard-route.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { refuse, registerTracesRoute, responseEncoding } from './traces-route.js';
@@ -31,7 +32,14 @@ export async function createCollectorServer(input: CollectorServerOptions): Prom
   const options = resolveCollectorOptions(input);
   const spool = await Spool.open({ dir: options.spoolDir, bytesMax: options.spoolBytesMax, segmentBytesMax: options.segmentBytesMax });
   const metrics = new CollectorMetrics();
-  const context: CollectorContext = { options, limits: resolveOtlpLimits(options.limits), spool, metrics, inflight: { bytes: 0 } };
+  const context: CollectorContext = {
+    options,
+    limits: resolveOtlpLimits(options.limits),
+    spool,
+    metrics,
+    inflight: { bytes: 0 },
+    decoder: createDecoder(options.decodeThreads),
+  };
   const app = Fastify({ logger: options.logger, bodyLimit: options.bodyLimitBytes, return503OnClosing: true });
   const drain = drainToStore(context, app);
 
@@ -67,6 +75,7 @@ export async function createCollectorServer(input: CollectorServerOptions): Prom
       if (status === 'closed') return;
       status = 'closed';
       await app.close();
+      await context.decoder.close();
       await drain.stop();
       await spool.close();
     },

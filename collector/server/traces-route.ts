@@ -1,11 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { decodeTraceRequest } from '../otlp/decode-trace-request.js';
 import { exportResponseBody, statusBody } from '../otlp/export-response.js';
 import type { OtlpEncoding } from '../otlp/otlp-attributes.js';
 import { OtlpDecodeError } from '../otlp/otlp-error.js';
-import { BodyTooLargeError, OTLP_MEDIA_TYPES, UnsupportedEncodingError, encodingOfContentType, parseTraceBody } from '../otlp/parse-trace-body.js';
+import { BodyTooLargeError, OTLP_MEDIA_TYPES, UnsupportedEncodingError, encodingOfContentType } from '../otlp/parse-trace-body.js';
 import { SpoolFullError } from '../spool/spool.js';
-import { encodeBatches } from '../spool/spool-record.js';
 import { bearerTokenMatches } from './bearer-auth.js';
 import type { CollectorContext } from './collector-context.js';
 import type { RejectReason } from './collector-metrics.js';
@@ -72,10 +70,16 @@ export function registerTracesRoute(app: FastifyInstance, context: CollectorCont
       reservations.set(request, body.length);
     }
     try {
-      const raw = parseTraceBody(body, encoding, headerText(request.headers['content-encoding']), options.bodyLimitBytes);
-      const decoded = decodeTraceRequest(raw, encoding, context.limits, options.nowNs());
-      if (decoded.acceptedSpans > 0) {
-        await context.spool.append(encodeBatches(decoded.batches));
+      const decoded = await context.decoder.decode({
+        body,
+        encoding,
+        contentEncoding: headerText(request.headers['content-encoding']),
+        bodyLimitBytes: options.bodyLimitBytes,
+        limits: context.limits,
+        nowNs: options.nowNs(),
+      });
+      if (decoded.frame !== undefined) {
+        await context.spool.append(Buffer.from(decoded.frame.buffer, decoded.frame.byteOffset, decoded.frame.byteLength));
         metrics.spansSpooled += decoded.acceptedSpans;
       }
       metrics.spansAccepted += decoded.acceptedSpans;
