@@ -30,6 +30,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { emitRows, type BenchRow } from './harness/bench-row.js';
 import { argInteger, argValue, median } from './harness/timing.js';
+import { compiledBaton } from './harness/compiled-cli.js';
 
 const WORK_DIR = '/tmp/baton-bench/collector';
 const SERVER_DIR = '/tmp/baton-bench/collector-ch';
@@ -154,7 +155,7 @@ async function startCollectorChild(name: string, extra: string[]): Promise<Colle
   const dir = join(WORK_DIR, name);
   rmSync(dir, { recursive: true, force: true });
   const nodeArgs = (process.env.BENCH_COLLECTOR_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const args = [...nodeArgs, ...tsx, 'cli/entry.ts', 'collector', '--port', '0', '--insecure-no-auth', '--spool', join(dir, 'spool'), '--data-dir', join(dir, 'chdb'), ...extra];
+  const args = [...nodeArgs, ...compiledBaton(), 'collector', '--port', '0', '--insecure-no-auth', '--spool', join(dir, 'spool'), '--data-dir', join(dir, 'chdb'), ...extra];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BATON_CLICKHOUSE_URL: '' } });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {

@@ -18,6 +18,7 @@ import { emitRows, type BenchRow } from './harness/bench-row.js';
 import { RESEARCH_PIPELINE_FILE } from './harness/research-pipeline.js';
 import { argValue } from './harness/timing.js';
 import { sweepCommandExists } from './sweep.js';
+import { compiledBaton } from './harness/compiled-cli.js';
 
 const GNU_TIME = '/usr/bin/time';
 
@@ -35,7 +36,7 @@ interface ChildResult {
 function measureSweepCommand(seeds: number): ChildResult {
   const dataDir = `/tmp/baton-bench/memory-sweep-${process.pid}`;
   rmSync(dataDir, { recursive: true, force: true });
-  const args = ['-f', 'BATON_MAX_RSS_KIB %M', process.execPath, '--import', 'tsx', 'cli/entry.ts', 'sweep', RESEARCH_PIPELINE_FILE];
+  const args = ['-f', 'BATON_MAX_RSS_KIB %M', process.execPath, ...compiledBaton(), 'sweep', RESEARCH_PIPELINE_FILE];
   args.push('--seeds', `1..${seeds}`, '--swarm', 'default', '--jobs', '2', '--data-dir', dataDir, '--format', 'json', '--out', `${dataDir}-out`);
   const started = performance.now();
   const child = spawnSync(GNU_TIME, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });

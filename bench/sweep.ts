@@ -23,6 +23,7 @@ import { loadResearchPipeline, RESEARCH_PIPELINE_FILE, simulateSeed } from './ha
 import { sweepAggregate } from './harness/sweep-aggregate.js';
 import { batchedSweep, runScenarioLoop, type SweepTotals } from './harness/sweep-pipeline.js';
 import { argInteger, median } from './harness/timing.js';
+import { compiledBaton } from './harness/compiled-cli.js';
 
 /** A directory per process, so that two sweep benchmarks never share one. */
 export const SWEEP_DATA_DIR = `/tmp/baton-bench/sweep-${process.pid}`;
@@ -30,14 +31,14 @@ const GOAL_SECONDS = 10;
 
 /** True when this build has `baton sweep`. */
 export function sweepCommandExists(): boolean {
-  const probe = spawnSync(process.execPath, ['--import', 'tsx', 'cli/entry.ts', 'sweep', '--help'], { encoding: 'utf8' });
+  const probe = spawnSync(process.execPath, [...compiledBaton(), 'sweep', '--help'], { encoding: 'utf8' });
   return probe.status === 0 && /sweep/.test(probe.stdout + probe.stderr);
 }
 
 /** Runs `baton sweep` in a child; seeds/s from its wall time, handoffs from the runs it stored. */
 async function sweepCommand(seeds: number, jobs: number, dataDir: string): Promise<SweepTotals> {
   rmSync(dataDir, { recursive: true, force: true });
-  const args = ['--import', 'tsx', 'cli/entry.ts', 'sweep', RESEARCH_PIPELINE_FILE, '--seeds', `1..${seeds}`, '--swarm', 'default'];
+  const args = [...compiledBaton(), 'sweep', RESEARCH_PIPELINE_FILE, '--seeds', `1..${seeds}`, '--swarm', 'default'];
   args.push('--jobs', String(jobs), '--data-dir', dataDir, '--format', 'json', '--out', `${dataDir}-out`);
   const started = performance.now();
   const child = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
