@@ -15,13 +15,18 @@
  * A third variant runs the sink as it was before its text path (row objects,
  * 10,000-row batches, two in flight), for a before/after ratio from one run.
  *
- * Every variant writes into its own fresh database per round, so merges of
- * earlier rounds never slow a later one.
+ * Every variant writes into its own fresh database per round, and on the
+ * server each run starts once no merge runs, so merges of earlier runs never
+ * slow a later one.
  *
- *   node --import tsx bench/storage.ts [--seeds 100] [--rounds 5] [--engine chdb]
+ *   node --import tsx bench/storage.ts [--seeds 100] [--rounds 5] [--engine chdb|server]
+ *
+ * `--engine server` skips chDB: its session stays in the process (native
+ * threads and memory) and shares the machine with the server variants.
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { Session } from 'chdb';
 import { SpanSink, type SpanSinkOptions } from '../collector/sink/span-sink.js';
 import { ChdbStore } from '../collector/store/chdb-store.js';
@@ -29,7 +34,7 @@ import type { SpanStore } from '../collector/store/span-store.js';
 import { emitRows, type BenchRow } from './harness/bench-row.js';
 import { corpusRows, jsonEachRow, researchPipelineSpans, type RunSpans } from './harness/span-corpus.js';
 import { benchServerUrl, clickhouseClientArgs, openServerStore } from './harness/bench-server.js';
-import { argInteger, argValue, interleave, median, pairedRatio } from './harness/timing.js';
+import { argInteger, argValue, interleave, median, pairedRatio, type Samples, type Variant } from './harness/timing.js';
 
 /** A directory per process: two storage benchmarks at once must not share (or delete) one. */
 export const STORAGE_DATA_DIR = `/tmp/baton-bench/storage-chdb-${process.pid}`;
@@ -55,8 +60,9 @@ export async function storageBench(): Promise<BenchRow[]> {
     payload: { spans: jsonEachRow(rows.spans), events: jsonEachRow(rows.events) },
   };
   const label = `${seeds} seeds = ${corpus.spanCount.toLocaleString('en-US')} spans + ${corpus.eventCount.toLocaleString('en-US')} events`;
-  const chdbRows = await chdbStorageRows(corpus, rounds, label);
-  const serverUrl = argValue('engine') === 'chdb' ? undefined : await benchServerUrl();
+  const engine = argValue('engine');
+  const chdbRows = engine === 'server' ? [] : await chdbStorageRows(corpus, rounds, label);
+  const serverUrl = engine === 'chdb' ? undefined : await benchServerUrl();
   const serverRows =
     serverUrl === undefined
       ? [{ bench: 'storage', metric: 'server 18.16: not measured (no clickhouse-server)', value: NaN, unit: 'spans/s', samples: 0 }]
@@ -153,7 +159,8 @@ async function serverStorageRows(url: string, runs: readonly RunSpans[], payload
   }
   const storeOf = (db: string): SpanStore => opened.find((store) => store.database === db)!;
   try {
-    const samples = await interleave(
+    const samples = await interleaveSettled(
+      () => serverMergesSettled(opened[0]),
       [
         { name: 'sink', run: () => writeThroughSink(storeOf(prepared.sink.shift()!), runs) },
         { name: 'rowObjects', run: () => writeThroughSink(storeOf(prepared.rowObjects.shift()!), runs, ROW_OBJECT_SINK) },
@@ -202,6 +209,36 @@ async function serverStorageRows(url: string, runs: readonly RunSpans[], payload
     for (const store of opened) await store.command(`DROP DATABASE IF EXISTS ${store.database}`).catch(() => {});
     for (const store of opened) await store.close();
     rmSync(STORAGE_FILES_DIR, { recursive: true, force: true });
+  }
+}
+
+/**
+ * `interleave` (harness/timing.ts) with an untimed `settle()` before every
+ * run, warm-up included: on the server, merges of the parts one variant left
+ * would otherwise run during the next variant's timing (the row-object sink's
+ * small inserts leave ~18 parts, ~8 s of server CPU).
+ */
+async function interleaveSettled(settle: () => Promise<void>, variants: readonly Variant[], rounds: number, warmupRounds = 1): Promise<Samples> {
+  const samples: Samples = Object.fromEntries(variants.map((variant) => [variant.name, []]));
+  for (let round = -warmupRounds; round < rounds; round++) {
+    const order = variants.map((_, index) => variants[(index + Math.max(round, 0)) % variants.length]);
+    for (const variant of order) {
+      await settle();
+      const started = performance.now();
+      const units = await variant.run();
+      const seconds = (performance.now() - started) / 1000;
+      if (round >= 0) samples[variant.name].push(units / seconds);
+    }
+  }
+  return samples;
+}
+
+/** Waits until the server runs no merge (polls every 250 ms, at most 60 s). */
+async function serverMergesSettled(store: SpanStore): Promise<void> {
+  for (let poll = 0; poll < 240; poll++) {
+    const [{ c }] = await store.query<{ c: string }>('SELECT count() AS c FROM system.merges');
+    if (c === '0') return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
