@@ -60,7 +60,8 @@ function text(attributes: Attributes, key: string): string {
   return attributeText(attributes[key]);
 }
 
-function count(attributes: Attributes, key: string): number {
+/** A count column from an attribute: a positive finite number, floored; anything else 0. */
+export function count(attributes: Attributes, key: string): number {
   const value = Number(attributes[key] ?? 0);
   return Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
 }

@@ -1,6 +1,7 @@
 import { withBackoff } from '../store/backoff.js';
 import type { SpanStore } from '../store/span-store.js';
 import { StoreError } from '../store/span-store.js';
+import { RunRowLines } from '../span-lines.js';
 import { spanEventRows, spanRow, type RunColumns, type SpanRecord } from '../span-rows.js';
 import { TEXT_PIECE_ROWS, TableRows, takesJsonEachRowText } from './table-rows.js';
 
@@ -122,6 +123,8 @@ export class SpanSink {
   private spans: TableRows;
   private events: TableRows;
   private rowsHeld = 0;
+  /** Line builder of the run last added (text path). */
+  private lines: RunRowLines | undefined;
   /** Batches cut but not yet being written. */
   private queue: Batch[] = [];
   private writesInFlight = 0;
@@ -158,16 +161,23 @@ export class SpanSink {
     if (this.closed) throw new StoreError('BATON_ERR_SINK_CLOSED', 'span sink is closed');
     if (this.failure !== undefined) throw this.failure;
     const { batchRows, bufferRowsMax, bufferRowsHardMax: hardMax } = this.limits;
-    const eventRows = spanEventRows(span, run);
-    if (this.rowsHeld + 1 + eventRows.length > hardMax && this.rowsHeld > 0) {
+    const eventCount = span.events.length;
+    if (this.rowsHeld + 1 + eventCount > hardMax && this.rowsHeld > 0) {
       throw new StoreError(
         'BATON_ERR_SINK_OVERFLOW',
         `span sink holds ${this.rowsHeld} rows, over its hard limit of ${hardMax}: await the promise add() returns`,
       );
     }
-    this.spans.push(spanRow(span, run));
-    for (const row of eventRows) this.events.push(row);
-    this.rowsHeld += 1 + eventRows.length;
+    if (this.limits.asText) {
+      // Text path: the JSON lines straight from the record (RunRowLines), no row objects.
+      if (this.lines?.run !== run) this.lines = new RunRowLines(run);
+      this.spans.pushText(this.lines.span(span), 1);
+      if (eventCount > 0) this.events.pushText(this.lines.events(span), eventCount);
+    } else {
+      this.spans.push(spanRow(span, run));
+      for (const row of spanEventRows(span, run)) this.events.push(row);
+    }
+    this.rowsHeld += 1 + eventCount;
     if (this.spans.count >= batchRows) this.cutBatch();
     else this.armTimer();
     if (this.rowsHeld < bufferRowsMax) return this.yieldToWrites();

@@ -24,12 +24,15 @@ export const TEXT_PIECE_ROWS = 1_000;
 
 /**
  * The rows of one table on their way into a batch: kept as objects, or, for a
- * store that takes text, serialised every TEXT_PIECE_ROWS rows. Serialising as
- * rows arrive spreads the JSON work over the time the previous batch is being
- * written, and frees each row object soon after it was built.
+ * store that takes text, as JSONEachRow lines gathered into pieces of
+ * TEXT_PIECE_ROWS rows. Building the text as rows arrive spreads the JSON work
+ * over the time the previous batch is being written.
  */
 export class TableRows {
   private rows: object[] = [];
+  /** Text path: lines not yet in a piece (joined flat when cut: a long `+=` chain would be a rope), and their rows. */
+  private texts: string[] = [];
+  private textRows = 0;
   private readonly pieces: string[] = [];
   private rowCount = 0;
 
@@ -41,23 +44,33 @@ export class TableRows {
   }
 
   push(row: object): void {
+    if (this.asText) return this.pushText(`${JSON.stringify(row)}\n`, 1);
     this.rows.push(row);
     this.rowCount += 1;
-    if (this.asText && this.rows.length >= TEXT_PIECE_ROWS) this.serialise();
+  }
+
+  /** Text path: `rows` rows already as JSONEachRow lines, each ending in '\n'. */
+  pushText(lines: string, rows: number): void {
+    if (!this.asText) throw new TypeError('TableRows.pushText on the row-object path');
+    this.texts.push(lines);
+    this.textRows += rows;
+    this.rowCount += rows;
+    if (this.textRows >= TEXT_PIECE_ROWS) this.cutPiece();
   }
 
   /** Writes every row to `store` as `table`: one request per insert chunk of the store. */
   async insertInto(store: SpanStore, table: TableName): Promise<void> {
     if (this.rowCount === 0) return;
     if (!this.asText) return store.insert(table, this.rows);
-    this.serialise();
+    this.cutPiece();
     if (!takesJsonEachRowText(store)) throw new TypeError(`store ${store.engine} does not take JSONEachRow text`);
     await store.insertJsonEachRowText(table, this.pieces);
   }
 
-  private serialise(): void {
-    if (this.rows.length === 0) return;
-    this.pieces.push(`${this.rows.map((row) => JSON.stringify(row)).join('\n')}\n`);
-    this.rows = [];
+  private cutPiece(): void {
+    if (this.textRows === 0) return;
+    this.pieces.push(this.texts.join(''));
+    this.texts = [];
+    this.textRows = 0;
   }
 }

@@ -24,6 +24,18 @@ export class JsonLines {
     this.rows += 1;
   }
 
+  /** Appends `count` rows given as lines that already end in a newline each. */
+  pushLines(lines: string, count: number): void {
+    const needed = this.length + lines.length * 3;
+    if (needed > this.buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(needed, this.buffer.length * 2));
+      this.buffer.copy(grown, 0, 0, this.length);
+      this.buffer = grown;
+    }
+    this.length += this.buffer.write(lines, this.length, 'utf8');
+    this.rows += count;
+  }
+
   /** The text so far (a view: valid until the next push). */
   bytes(): Buffer {
     return this.buffer.subarray(0, this.length);

@@ -1,5 +1,6 @@
 import { crc32 } from 'node:zlib';
 import type { RunBatch } from '../otlp/decode-trace-request.js';
+import { RunRowLines } from '../span-lines.js';
 import { spanEventRows, spanRow } from '../span-rows.js';
 import { JsonLines } from './json-lines.js';
 import type { SpanEventRow, SpanRow } from '../store/rows.js';
@@ -55,8 +56,8 @@ export function spoolRecordOf(batches: readonly RunBatch[]): SpoolRecord {
 
 /**
  * Decoded batches framed for appending (the request path): each row's JSON
- * written straight into the record's buffer, without collecting row objects
- * or joining their text first. The bytes are those of
+ * line built from the span record (RunRowLines) and written straight into the
+ * record's buffer, without row objects or joining their text first. The bytes are those of
  * `encodeSpoolRecord(spoolRecordOf(batches))`.
  */
 export function encodeBatches(batches: readonly RunBatch[]): Buffer {
@@ -65,9 +66,10 @@ export function encodeBatches(batches: readonly RunBatch[]): Buffer {
   const runs: SpoolRun[] = [];
   for (const { run, spans: records } of batches) {
     runs.push({ run_id: run.runId, recorded_date: run.recordedDate, sweep_id: run.sweepId, scenario: run.scenario, seed: run.seed });
+    const lines = new RunRowLines(run);
     for (const span of records) {
-      spans.push(JSON.stringify(spanRow(span, run)));
-      if (span.events.length > 0) for (const event of spanEventRows(span, run)) events.push(JSON.stringify(event));
+      spans.pushLines(lines.span(span), 1);
+      if (span.events.length > 0) events.pushLines(lines.events(span), span.events.length);
     }
   }
   return frame(runs, spans.bytes(), events.bytes());

@@ -1,0 +1,88 @@
+import { attributeText, count, spanEventRows, spanRow, type RunColumns, type SpanRecord } from './span-rows.js';
+
+const q = JSON.stringify;
+
+/**
+ * A run's `spans` and `span_events` rows as JSONEachRow lines, built directly
+ * as text: each line is exactly `JSON.stringify` of the row `spanRow` (resp.
+ * `spanEventRows`) gives, without the row objects in between, and the
+ * run-level columns, the same on every row, are serialized once. A span whose
+ * fields are not of their declared types (where JSON.stringify of the row
+ * would drop or change a key) goes through the row objects instead.
+ */
+export class RunRowLines {
+  private readonly spanPrefix: string;
+  private readonly eventPrefix: string;
+  /** True when the run columns themselves need the row-object path. */
+  private readonly plain: boolean;
+
+  constructor(readonly run: RunColumns) {
+    const seed = q(run.seed);
+    this.spanPrefix =
+      `{"recorded_date":${q(run.recordedDate)},"run_id":${q(run.runId)},"sweep_id":${q(run.sweepId)},` +
+      `"scenario":${q(run.scenario)},"seed":${seed},"service_name":${q(run.serviceName)}`;
+    this.eventPrefix = `{"recorded_date":${q(run.recordedDate)},"run_id":${q(run.runId)}`;
+    this.plain =
+      seed === undefined ||
+      [run.recordedDate, run.runId, run.sweepId, run.scenario, run.serviceName].some((value) => typeof value !== 'string');
+  }
+
+  /** The `spans` row of `span`: one JSON line, newline included. */
+  span(span: SpanRecord): string {
+    if (this.plain || !wellTyped(span)) return `${q(spanRow(span, this.run))}\n`;
+    const a = span.attributes;
+    const keys = Object.keys(a).sort();
+    const values = keys.map((key) => attributeText(a[key]));
+    const durationNs = span.endNs > span.startNs ? span.endNs - span.startNs : 0n;
+    const text = (key: string): string => attributeText(a[key]);
+    return (
+      `${this.spanPrefix},"trace_id":${q(span.traceId)},"span_id":${q(span.spanId)},"parent_span_id":${q(span.parentSpanId)},` +
+      `"name":${q(span.name)},"kind":${span.kind},"start_ns":"${span.startNs}","end_ns":"${span.endNs}","duration_ns":"${durationNs}",` +
+      `"status_code":${span.statusCode},"status_message":${q(span.statusMessage)},` +
+      `"operation":${q(text('gen_ai.operation.name'))},"workflow_id":${q(text('baton.workflow.id'))},` +
+      `"task_id":${q(text('baton.task.id'))},"agent_name":${q(text('gen_ai.agent.name'))},` +
+      `"coordination_kind":${q(text('baton.coordination.kind'))},"handoff_id":${q(text('baton.handoff.id'))},` +
+      `"handoff_source":${q(text('baton.handoff.source') || text('gen_ai.agent.handoff.source.name'))},` +
+      `"handoff_target":${q(text('baton.handoff.target') || text('gen_ai.agent.handoff.target.name'))},` +
+      `"handoff_phase":${q(text('baton.handoff.phase'))},"handoff_outcome":${q(text('baton.handoff.outcome'))},` +
+      `"handoff_attempt":${count(a, 'baton.handoff.attempt')},"handoff_schema_version":${count(a, 'baton.handoff.schema_version')},` +
+      `"context_bytes":${count(a, 'baton.handoff.context_bytes')},"context_tokens":${count(a, 'baton.handoff.context_tokens')},` +
+      `"input_tokens":${count(a, 'gen_ai.usage.input_tokens')},"output_tokens":${count(a, 'gen_ai.usage.output_tokens')},` +
+      `"error_type":${q(text('error.type'))},"attributes.key":${q(keys)},"attributes.value":${q(values)}}\n`
+    );
+  }
+
+  /** The `span_events` rows of `span`, one JSON line each, newlines included ('' when it has none). */
+  events(span: SpanRecord): string {
+    if (span.events.length === 0) return '';
+    if (this.plain || !wellTyped(span) || span.events.some((event) => typeof event.name !== 'string' || typeof event.timeNs !== 'bigint')) {
+      return spanEventRows(span, this.run)
+        .map((row) => `${q(row)}\n`)
+        .join('');
+    }
+    const head = `${this.eventPrefix},"trace_id":${q(span.traceId)},"span_id":${q(span.spanId)},"event_index":`;
+    let lines = '';
+    for (let index = 0; index < span.events.length; index++) {
+      const { name, timeNs, attributes } = span.events[index];
+      const keys = Object.keys(attributes).sort();
+      const values = keys.map((key) => attributeText(attributes[key]));
+      lines += `${head}${index},"time_ns":"${timeNs}","name":${q(name)},"attributes.key":${q(keys)},"attributes.value":${q(values)}}\n`;
+    }
+    return lines;
+  }
+}
+
+/** Fields JSON.stringify writes as typed: strings, finite numbers, bigints. */
+function wellTyped(span: SpanRecord): boolean {
+  return (
+    typeof span.traceId === 'string' &&
+    typeof span.spanId === 'string' &&
+    typeof span.parentSpanId === 'string' &&
+    typeof span.name === 'string' &&
+    typeof span.statusMessage === 'string' &&
+    Number.isFinite(span.kind) &&
+    Number.isFinite(span.statusCode) &&
+    typeof span.startNs === 'bigint' &&
+    typeof span.endNs === 'bigint'
+  );
+}

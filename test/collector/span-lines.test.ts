@@ -1,0 +1,62 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { RunRowLines } from '../../collector/span-lines.js';
+import { spanEventRows, spanRow, type RunColumns, type SpanRecord } from '../../collector/span-rows.js';
+
+const text = fc.string({ unit: 'binary', maxLength: 10 });
+const attributeKey = fc.oneof(
+  fc.constantFrom('gen_ai.operation.name', 'baton.workflow.id', 'baton.handoff.source', 'gen_ai.agent.handoff.source.name', 'baton.handoff.attempt', 'gen_ai.usage.input_tokens', 'error.type'),
+  text,
+);
+const attributeValue = fc.oneof(text, fc.double(), fc.integer(), fc.boolean(), fc.array(fc.oneof(text, fc.integer(), fc.boolean()), { maxLength: 3 }), fc.constant(undefined));
+const attributes = fc.dictionary(attributeKey, attributeValue, { maxKeys: 8 });
+const nanos = fc.bigInt({ min: 0n, max: 2n ** 63n });
+
+const record = fc.record({
+  traceId: text,
+  spanId: text,
+  parentSpanId: text,
+  name: text,
+  kind: fc.oneof(fc.integer({ min: 0, max: 5 }), fc.constant(-0), fc.double()),
+  startNs: nanos,
+  endNs: nanos,
+  statusCode: fc.integer({ min: 0, max: 2 }),
+  statusMessage: text,
+  attributes,
+  events: fc.array(fc.record({ name: text, timeNs: nanos, attributes }), { maxLength: 3 }),
+}) as fc.Arbitrary<SpanRecord>;
+
+const columns: fc.Arbitrary<RunColumns> = fc.record({ runId: text, sweepId: text, scenario: text, seed: fc.oneof(fc.nat(), fc.double()), recordedDate: text, serviceName: text });
+
+const spanLine = (span: SpanRecord, run: RunColumns): string => `${JSON.stringify(spanRow(span, run))}\n`;
+const eventLines = (span: SpanRecord, run: RunColumns): string => spanEventRows(span, run).map((row) => `${JSON.stringify(row)}\n`).join('');
+
+describe('RunRowLines: JSONEachRow lines built directly equal JSON.stringify of the row objects', () => {
+  it('for any span and run, byte for byte', () => {
+    fc.assert(
+      fc.property(record, columns, (span, run) => {
+        const lines = new RunRowLines(run);
+        expect(lines.span(span)).toBe(spanLine(span, run));
+        expect(lines.events(span)).toBe(eventLines(span, run));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('fields of the wrong type take the row-object path, with the same output', () => {
+    const span = fc.sample(record, { seed: 5, numRuns: 1 })[0];
+    const run = fc.sample(columns, { seed: 5, numRuns: 1 })[0];
+    for (const broken of [
+      { ...span, kind: undefined },
+      { ...span, statusCode: Number.NaN },
+      { ...span, name: 7 },
+      { ...span, events: [{ name: undefined, timeNs: 1n, attributes: {} }] },
+    ] as unknown as SpanRecord[]) {
+      expect(new RunRowLines(run).span(broken)).toBe(spanLine(broken, run));
+      expect(new RunRowLines(run).events(broken)).toBe(eventLines(broken, run));
+    }
+    for (const oddRun of [{ ...run, seed: Number.NaN }, { ...run, runId: undefined }] as unknown as RunColumns[]) {
+      expect(new RunRowLines(oddRun).span(span)).toBe(spanLine(span, oddRun));
+    }
+  });
+});
