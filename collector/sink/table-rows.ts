@@ -1,18 +1,12 @@
 import type { TableName } from '../store/schema.js';
 import type { SpanStore } from '../store/span-store.js';
 
-/**
- * A store that also takes rows as JSONEachRow text in strings (ServerStore).
- * `pieces` are whole lines, each piece ending in '\n'; the rows stored are
- * those `insert` would store for the parsed lines.
- */
-export interface TextInsertStore extends SpanStore {
-  insertJsonEachRowText(table: TableName, pieces: readonly string[]): Promise<void>;
-}
+/** A store that takes rows as JSONEachRow text in strings (see SpanStore.insertJsonEachRowText). */
+export type TextInsertStore = SpanStore & Required<Pick<SpanStore, 'insertJsonEachRowText'>>;
 
 /** Whether `store` takes JSONEachRow text (see TextInsertStore). */
 export function takesJsonEachRowText(store: SpanStore): store is TextInsertStore {
-  return typeof (store as Partial<TextInsertStore>).insertJsonEachRowText === 'function';
+  return typeof store.insertJsonEachRowText === 'function';
 }
 
 /**

@@ -38,6 +38,13 @@ export interface SpanStore {
    * keeps rows as this text, so its drain skips a parse and a serialization.
    */
   insertRaw?(table: TableName, jsonEachRow: Buffer, format?: RawRowFormat): Promise<void>;
+  /**
+   * Optional: rows as JSONEachRow text in string pieces (each piece whole
+   * lines, each line ending in '\n'), sent as one insert body without
+   * joining them first; the rows stored are those `insert` would store for the
+   * parsed lines. The span sink's text path uses it (ServerStore).
+   */
+  insertJsonEachRowText?(table: TableName, pieces: readonly string[]): Promise<void>;
   /** The formats `insertRaw` takes (default: JSONEachRow only). */
   readonly rawFormats?: readonly RawRowFormat[];
   query<Row = Record<string, unknown>>(sql: string): Promise<Row[]>;
