@@ -82,6 +82,8 @@ export async function simulateSeeds(
     await delivered;
     return { pendingPeak };
   } finally {
+    // On a failure, let rows already handed to onRows finish first: the caller closes the store next.
+    await delivered.catch(() => {});
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
 }

@@ -62,10 +62,15 @@ export async function runSweep(request: SweepRequest): Promise<SweepOutcome> {
   const tasks: SeedTask[] = mine.map((seed) => ({ seed, sweepId: request.sweepId, recordedDate: dates.get(seedRunId(scenario, seed)) ?? today, rowFormat }));
   const progress = request.progress ? new SweepProgress(tasks.length, request.progress, `sweep ${scenario.spec.name}`) : undefined;
   const writer = new RowWriter(store);
-  await simulateSeeds(scenario, tasks, request.jobs, async (rows) => {
-    progress?.tick(rows.summary);
-    await writer.add(rows);
-  });
+  try {
+    await simulateSeeds(scenario, tasks, request.jobs, async (rows) => {
+      progress?.tick(rows.summary);
+      await writer.add(rows);
+    });
+  } catch (error) {
+    await writer.settle(); // no insert may still run when the caller closes the store
+    throw error;
+  }
   await writer.flush();
   const simulated = performance.now();
   const document = await buildSweepDocument({
@@ -132,6 +137,11 @@ export class RowWriter {
   async flush(): Promise<void> {
     await this.startWrite();
     await this.writing;
+  }
+
+  /** Waits until no write is under way, whatever its outcome (used when the sweep failed elsewhere). */
+  async settle(): Promise<void> {
+    await this.writing.catch(() => {});
   }
 
   /** Waits for the write in flight (surfacing its failure), then starts writing the current batch. */

@@ -170,7 +170,7 @@ export class SpanSink {
     }
     if (this.limits.asText) {
       // Text path: the JSON lines straight from the record (RunRowLines), no row objects.
-      if (this.lines?.run !== run) this.lines = new RunRowLines(run);
+      if (this.lines === undefined || !sameRunColumns(this.lines.run, run)) this.lines = new RunRowLines({ ...run });
       this.spans.pushText(this.lines.span(span), 1);
       if (eventCount > 0) this.events.pushText(this.lines.events(span), eventCount);
     } else {
@@ -326,4 +326,12 @@ export class SpanSink {
     }
     for (const wake of this.waiters.splice(0)) wake();
   }
+}
+
+/** Same run columns (compared by value: a caller may reuse one object for several runs). */
+function sameRunColumns(a: RunColumns, b: RunColumns): boolean {
+  return (
+    a === b ||
+    (a.runId === b.runId && a.sweepId === b.sweepId && a.scenario === b.scenario && a.seed === b.seed && a.recordedDate === b.recordedDate && a.serviceName === b.serviceName)
+  );
 }

@@ -27,7 +27,11 @@ export interface WorkRequest {
   taskId: string;
   attempt: number;
   task: TaskContext;
-  inputs: HandoffEnvelope[];
+  /**
+   * The envelopes the agent's inputs arrived in, as sealed: deeply frozen
+   * (writing into one throws a TypeError). Copy what you want to change.
+   */
+  inputs: readonly HandoffEnvelope[];
 }
 
 /** What an agent produced, or why it failed. */

@@ -71,6 +71,20 @@ describe('sweep RowWriter and worker pool', () => {
     }
   }, 120_000);
 
+  it('row keys are the tables\' columns in order (what JSONCompactEachRow relies on)', async () => {
+    const rows = await simulateSeedRows(scenario, task(1));
+    const store = new ChdbStore(join(dir, 'chdb'), 'columns');
+    try {
+      await store.migrate();
+      for (const [table, text] of [['spans', rows.spans], ['span_events', rows.events]] as const) {
+        const columns = await store.query<{ name: string }>(`DESCRIBE TABLE columns.${table}`);
+        expect(Object.keys(lines(text)[0]), table).toEqual(columns.map((column) => column.name));
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
   it('a failed write surfaces at the next wait (add or flush), never as an unhandled rejection', async () => {
     const seeds: SeedRows[] = [];
     for (let seed = 1; seed <= 4; seed++) seeds.push(await simulateSeedRows(scenario, task(seed)));

@@ -74,6 +74,21 @@ describe('decode threads give exactly what decoding on the main thread gives', (
     expect(answers.every((answer) => answer.acceptedSpans === 40)).toBe(true);
   });
 
+  it('threads that die before answering anything are not restarted forever: the pool then decodes inline', async () => {
+    const fragile = new DecodePool(1);
+    try {
+      const workers = fragile as unknown as { workers: { worker: { terminate(): Promise<number> } }[] };
+      for (let attempt = 0; attempt < 3; attempt++) {
+        await workers.workers[0].worker.terminate();
+        await new Promise((resolve) => setTimeout(resolve, 30));
+      }
+      expect(fragile.threads).toBe(0);
+      expect(await outcome(() => fragile.decode(job(json, 'json')))).toEqual(await outcome(() => INLINE_DECODER.decode(job(json, 'json'))));
+    } finally {
+      await fragile.close();
+    }
+  });
+
   it('decodeThreads must be an integer from 0 to 64', () => {
     const base = { store: {} as SpanStore, spoolDir: '/tmp/x', insecureNoAuth: true };
     expect(resolveCollectorOptions({ ...base, decodeThreads: 0 }).decodeThreads).toBe(0);

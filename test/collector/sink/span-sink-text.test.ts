@@ -70,6 +70,18 @@ describe('SpanSink text path', () => {
     expect(text.inserts[1]!.rows).toEqual(JSON.parse(JSON.stringify(rows.inserts[1]!.rows)));
   });
 
+  it('one RunColumns object reused (and changed) for several runs: every line carries the run it was added under', async () => {
+    const store = new RecordingTextStore();
+    const sink = new SpanSink(store, { flushIntervalMs: 0 });
+    const run = runColumns('first');
+    await sink.add(spanRecord(1), run);
+    Object.assign(run, runColumns('second'));
+    await sink.add(spanRecord(2), run);
+    await sink.flush();
+    const spans = store.inserts.filter((insert) => insert.table === 'spans').flatMap((insert) => insert.rows) as { run_id: string }[];
+    expect(spans.map((row) => row.run_id)).toEqual([runColumns('first').runId, runColumns('second').runId]);
+  });
+
   it('defaults for a text store: batches of 100,000 spans, one write at a time', async () => {
     const store = new RecordingTextStore();
     let active = 0;
