@@ -1,4 +1,4 @@
-import { attributeText, count, spanEventRows, spanRow, type RunColumns, type SpanRecord } from './span-rows.js';
+import { attributeText, count, spanEventRows, spanRow, text, type RunColumns, type SpanRecord } from './span-rows.js';
 
 const q = JSON.stringify;
 
@@ -34,21 +34,20 @@ export class RunRowLines {
     const keys = Object.keys(a).sort();
     const values = keys.map((key) => attributeText(a[key]));
     const durationNs = span.endNs > span.startNs ? span.endNs - span.startNs : 0n;
-    const text = (key: string): string => attributeText(a[key]);
     return (
       `${this.spanPrefix},"trace_id":${q(span.traceId)},"span_id":${q(span.spanId)},"parent_span_id":${q(span.parentSpanId)},` +
       `"name":${q(span.name)},"kind":${span.kind},"start_ns":"${span.startNs}","end_ns":"${span.endNs}","duration_ns":"${durationNs}",` +
       `"status_code":${span.statusCode},"status_message":${q(span.statusMessage)},` +
-      `"operation":${q(text('gen_ai.operation.name'))},"workflow_id":${q(text('baton.workflow.id'))},` +
-      `"task_id":${q(text('baton.task.id'))},"agent_name":${q(text('gen_ai.agent.name'))},` +
-      `"coordination_kind":${q(text('baton.coordination.kind'))},"handoff_id":${q(text('baton.handoff.id'))},` +
-      `"handoff_source":${q(text('baton.handoff.source') || text('gen_ai.agent.handoff.source.name'))},` +
-      `"handoff_target":${q(text('baton.handoff.target') || text('gen_ai.agent.handoff.target.name'))},` +
-      `"handoff_phase":${q(text('baton.handoff.phase'))},"handoff_outcome":${q(text('baton.handoff.outcome'))},` +
+      `"operation":${q(text(a, 'gen_ai.operation.name'))},"workflow_id":${q(text(a, 'baton.workflow.id'))},` +
+      `"task_id":${q(text(a, 'baton.task.id'))},"agent_name":${q(text(a, 'gen_ai.agent.name'))},` +
+      `"coordination_kind":${q(text(a, 'baton.coordination.kind'))},"handoff_id":${q(text(a, 'baton.handoff.id'))},` +
+      `"handoff_source":${q(text(a, 'baton.handoff.source') || text(a, 'gen_ai.agent.handoff.source.name'))},` +
+      `"handoff_target":${q(text(a, 'baton.handoff.target') || text(a, 'gen_ai.agent.handoff.target.name'))},` +
+      `"handoff_phase":${q(text(a, 'baton.handoff.phase'))},"handoff_outcome":${q(text(a, 'baton.handoff.outcome'))},` +
       `"handoff_attempt":${count(a, 'baton.handoff.attempt')},"handoff_schema_version":${count(a, 'baton.handoff.schema_version')},` +
       `"context_bytes":${count(a, 'baton.handoff.context_bytes')},"context_tokens":${count(a, 'baton.handoff.context_tokens')},` +
       `"input_tokens":${count(a, 'gen_ai.usage.input_tokens')},"output_tokens":${count(a, 'gen_ai.usage.output_tokens')},` +
-      `"error_type":${q(text('error.type'))},"attributes.key":${q(keys)},"attributes.value":${q(values)}}\n`
+      `"error_type":${q(text(a, 'error.type'))},"attributes.key":${q(keys)},"attributes.value":${q(values)}}\n`
     );
   }
 

@@ -56,7 +56,8 @@ export function attributeText(value: AttributeValue | undefined): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-function text(attributes: Attributes, key: string): string {
+/** A text column from an attribute (`attributeText` of its value). */
+export function text(attributes: Attributes, key: string): string {
   return attributeText(attributes[key]);
 }
 

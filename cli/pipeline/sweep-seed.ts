@@ -48,6 +48,9 @@ export interface SeedRows {
   violations: ViolationRow[];
 }
 
+/** TextEncoder gives each encoding its own ArrayBuffer (Buffer.from may share a pool), so it can be transferred. */
+const utf8 = new TextEncoder();
+
 /** The run id of a seed of `scenario` (the scenario text includes `swarm:` when a preset is used). */
 export function seedRunId(scenario: Scenario, seed: number): string {
   return runIdOf(scenario.text, seed, BATON_VERSION);
@@ -96,7 +99,5 @@ export async function simulateSeedRows(scenario: Scenario, task: SeedTask): Prom
     eventLogHash: simulation.eventLogHash,
     simulateMs: performance.now() - started,
   };
-  // TextEncoder gives each its own ArrayBuffer (Buffer.from may share a pool), so it can be transferred.
-  const utf8 = new TextEncoder();
   return { summary, format, spans: utf8.encode(spans), spanCount, events: utf8.encode(events), eventCount, run, violations };
 }

@@ -330,8 +330,5 @@ export class SpanSink {
 
 /** Same run columns (compared by value: a caller may reuse one object for several runs). */
 function sameRunColumns(a: RunColumns, b: RunColumns): boolean {
-  return (
-    a === b ||
-    (a.runId === b.runId && a.sweepId === b.sweepId && a.scenario === b.scenario && a.seed === b.seed && a.recordedDate === b.recordedDate && a.serviceName === b.serviceName)
-  );
+  return a.runId === b.runId && a.sweepId === b.sweepId && a.scenario === b.scenario && a.seed === b.seed && a.recordedDate === b.recordedDate && a.serviceName === b.serviceName;
 }

@@ -37,8 +37,9 @@ export class TableRows {
     return this.rowCount;
   }
 
+  /** Row-object path: one row. */
   push(row: object): void {
-    if (this.asText) return this.pushText(`${JSON.stringify(row)}\n`, 1);
+    if (this.asText) throw new TypeError('TableRows.push on the text path: use pushText');
     this.rows.push(row);
     this.rowCount += 1;
   }

@@ -12,13 +12,7 @@ export class JsonLines {
   }
 
   push(row: string): void {
-    // UTF-8 takes at most 3 bytes per UTF-16 unit (a surrogate pair, 2 units, takes 4).
-    const needed = this.length + row.length * 3 + 1;
-    if (needed > this.buffer.length) {
-      const grown = Buffer.allocUnsafe(Math.max(needed, this.buffer.length * 2));
-      this.buffer.copy(grown, 0, 0, this.length);
-      this.buffer = grown;
-    }
+    this.reserve(row.length * 3 + 1);
     this.length += this.buffer.write(row, this.length, 'utf8');
     this.buffer[this.length++] = 0x0a;
     this.rows += 1;
@@ -26,14 +20,18 @@ export class JsonLines {
 
   /** Appends `count` rows given as lines that already end in a newline each. */
   pushLines(lines: string, count: number): void {
-    const needed = this.length + lines.length * 3;
-    if (needed > this.buffer.length) {
-      const grown = Buffer.allocUnsafe(Math.max(needed, this.buffer.length * 2));
-      this.buffer.copy(grown, 0, 0, this.length);
-      this.buffer = grown;
-    }
+    this.reserve(lines.length * 3);
     this.length += this.buffer.write(lines, this.length, 'utf8');
     this.rows += count;
+  }
+
+  /** Room for `bytes` more. UTF-8 takes at most 3 bytes per UTF-16 unit (a surrogate pair, 2 units, takes 4). */
+  private reserve(bytes: number): void {
+    const needed = this.length + bytes;
+    if (needed <= this.buffer.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(needed, this.buffer.length * 2));
+    this.buffer.copy(grown, 0, 0, this.length);
+    this.buffer = grown;
   }
 
   /** The text so far (a view: valid until the next push). */
