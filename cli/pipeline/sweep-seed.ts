@@ -1,5 +1,6 @@
 import { createRunTracer } from '../../collector/tracing/run-tracer.js';
-import { recordFromSdkSpan, spanEventRows, spanRow, type RunColumns } from '../../collector/span-rows.js';
+import { RunRowLines } from '../../collector/span-lines.js';
+import { recordFromSdkSpan, type RunColumns } from '../../collector/span-rows.js';
 import type { RunRow, ViolationRow } from '../../collector/store/rows.js';
 import type { RawRowFormat } from '../../collector/store/span-store.js';
 import { simulationOptions, type Scenario } from '../../scenarios/format/load-scenario.js';
@@ -34,8 +35,8 @@ export interface SeedSummary {
  * text in `format` (UTF-8, one row per line, each line ending in a newline:
  * `JSON.stringify(row)`, or `JSON.stringify(Object.values(row))` for
  * JSONCompactEachRow — row keys are in the table's column order): a worker
- * builds them and transfers the bytes, so the main thread neither copies row
- * objects nor serializes them.
+ * builds them (RunRowLines, straight from each span) and transfers the
+ * bytes, so the main thread neither copies row objects nor serializes them.
  */
 export interface SeedRows {
   summary: SeedSummary;
@@ -78,15 +79,15 @@ export async function simulateSeedRows(scenario: Scenario, task: SeedTask): Prom
   let eventCount = 0;
   let handoffsTotal = 0;
   const format = task.rowFormat ?? 'JSONEachRow';
-  const line = format === 'JSONCompactEachRow' ? (row: object) => JSON.stringify(Object.values(row)) : (row: object) => JSON.stringify(row);
+  const lines = new RunRowLines(columns, format);
   const tracer = createRunTracer(new SeededRandom(task.seed).stream('ids'), (span) => {
     if (span.attributes['baton.handoff.outcome'] !== undefined) handoffsTotal++;
     const record = recordFromSdkSpan(span);
-    spans += `${line(spanRow(record, columns))}\n`;
+    spans += lines.span(record);
     spanCount++;
-    for (const row of spanEventRows(record, columns)) {
-      events += `${line(row)}\n`;
-      eventCount++;
+    if (record.events.length > 0) {
+      events += lines.events(record);
+      eventCount += record.events.length;
     }
   });
   const simulation = await simulate(simulationOptions(scenario, task.seed), tracer);

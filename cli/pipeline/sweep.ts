@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { RawRowFormat, SpanStore } from '../../collector/store/span-store.js';
+import { preferredRawFormat, type RawRowFormat, type SpanStore } from '../../collector/store/span-store.js';
 import type { RunRow, ViolationRow } from '../../collector/store/rows.js';
 import type { TableName } from '../../collector/store/schema.js';
 import { finalTable } from '../../reports/sql.js';
@@ -58,7 +58,7 @@ export async function runSweep(request: SweepRequest): Promise<SweepOutcome> {
   const mine = shardSeeds(request.seeds, request.shard);
   const dates = await recordedDates(store, mine.map((seed) => seedRunId(scenario, seed)));
   const today = new Date().toISOString().slice(0, 10);
-  const rowFormat = store.insertRaw && store.rawFormats?.includes('JSONCompactEachRow') ? 'JSONCompactEachRow' : 'JSONEachRow';
+  const rowFormat = preferredRawFormat(store);
   const tasks: SeedTask[] = mine.map((seed) => ({ seed, sweepId: request.sweepId, recordedDate: dates.get(seedRunId(scenario, seed)) ?? today, rowFormat }));
   const progress = request.progress ? new SweepProgress(tasks.length, request.progress, `sweep ${scenario.spec.name}`) : undefined;
   const writer = new RowWriter(store);

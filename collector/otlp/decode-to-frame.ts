@@ -1,4 +1,5 @@
 import { encodeBatches } from '../spool/spool-record.js';
+import type { RawRowFormat } from '../store/span-store.js';
 import { decodeTraceRequest } from './decode-trace-request.js';
 import type { OtlpEncoding } from './otlp-attributes.js';
 import { OtlpDecodeError } from './otlp-error.js';
@@ -13,6 +14,8 @@ export interface DecodeJob {
   bodyLimitBytes: number;
   limits: ResolvedOtlpLimits;
   nowNs: bigint;
+  /** Format of the rows in the spool record: one the store's `insertRaw` takes. Default JSONEachRow. */
+  rowFormat?: RawRowFormat;
 }
 
 /** A decoded request: the spool record of its accepted spans (none when it has none) and the counts. */
@@ -34,7 +37,7 @@ export function decodeToFrame(job: DecodeJob): DecodedFrame {
   const raw = parseTraceBody(body, job.encoding, job.contentEncoding, job.bodyLimitBytes);
   const decoded = decodeTraceRequest(raw, job.encoding, job.limits, job.nowNs);
   return {
-    frame: decoded.acceptedSpans > 0 ? encodeBatches(decoded.batches) : undefined,
+    frame: decoded.acceptedSpans > 0 ? encodeBatches(decoded.batches, job.rowFormat) : undefined,
     acceptedSpans: decoded.acceptedSpans,
     rejectedSpans: decoded.rejectedSpans,
     errors: decoded.errors,

@@ -77,6 +77,7 @@ export function registerTracesRoute(app: FastifyInstance, context: CollectorCont
         bodyLimitBytes: options.bodyLimitBytes,
         limits: context.limits,
         nowNs: options.nowNs(),
+        rowFormat: context.rowFormat,
       });
       if (decoded.frame !== undefined) {
         await context.spool.append(Buffer.from(decoded.frame.buffer, decoded.frame.byteOffset, decoded.frame.byteLength));

@@ -124,17 +124,23 @@ export class SpoolDrain {
   }
 
   /**
-   * One insert per table for the whole segment. The rows are JSONEachRow text
-   * already: a store with `insertRaw` takes it as is, another gets the parsed rows.
+   * One insert per table and row format for the whole segment (a segment
+   * holds one format unless an earlier process wrote for another store). The
+   * rows are text already: a store whose `insertRaw` takes their format gets
+   * it as is, another the parsed rows.
    */
   private async writeRows(records: readonly RawSpoolRecord[]): Promise<void> {
     await this.options.beforeWrite?.();
-    const spans = Buffer.concat(records.map((record) => record.spans));
-    const events = Buffer.concat(records.map((record) => record.events));
-    for (const [table, text] of [['spans', spans], ['span_events', events]] as const) {
-      if (text.length === 0) continue;
-      if (this.store.insertRaw) await this.store.insertRaw(table, text);
-      else await this.store.insert(table, rowsOf(text));
+    for (const format of new Set(records.map((record) => record.format))) {
+      const ofFormat = records.filter((record) => record.format === format);
+      const spans = Buffer.concat(ofFormat.map((record) => record.spans));
+      const events = Buffer.concat(ofFormat.map((record) => record.events));
+      const raw = this.store.insertRaw !== undefined && (format === 'JSONEachRow' || (this.store.rawFormats ?? []).includes(format));
+      for (const [table, text] of [['spans', spans], ['span_events', events]] as const) {
+        if (text.length === 0) continue;
+        if (raw) await this.store.insertRaw!(table, text, format);
+        else await this.store.insert(table, rowsOf(text, format, table));
+      }
     }
     await this.recordNewRuns(records.flatMap((record) => record.runs));
   }

@@ -89,6 +89,23 @@ const COLUMNS: Record<TableName, string> = {
     applied_at DateTime`,
 };
 
+/**
+ * The columns of `table` in table order, as insert formats name them: a
+ * Nested column's fields as `name.field` (what JSONCompactEachRow lines hold
+ * the values of, in this order).
+ */
+export function tableColumns(table: TableName): string[] {
+  return COLUMNS[table]
+    .split(/,\s*\n/)
+    .map((line) => line.trim())
+    .flatMap((definition) => {
+      const [name] = definition.split(/\s/, 1);
+      const nested = /^\w+\s+Nested\((.*)\)$/s.exec(definition);
+      if (!nested) return [name!];
+      return nested[1]!.split(',').map((field) => `${name}.${field.trim().split(/\s/, 1)[0]}`);
+    });
+}
+
 /** Engine family, version column, sort key, partition key and shard key of each table. */
 interface TableLayout {
   /** `ReplacingMergeTree` for every table: a row is identified by its sort key. */

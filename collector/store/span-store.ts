@@ -8,6 +8,11 @@ import type { TableName } from './schema.js';
  */
 export type RawRowFormat = 'JSONEachRow' | 'JSONCompactEachRow';
 
+/** The row format `store.insertRaw` takes with the least work: JSONCompactEachRow where it may, else JSONEachRow. */
+export function preferredRawFormat(store: Pick<SpanStore, 'insertRaw' | 'rawFormats'>): RawRowFormat {
+  return store.insertRaw !== undefined && store.rawFormats?.includes('JSONCompactEachRow') ? 'JSONCompactEachRow' : 'JSONEachRow';
+}
+
 /** Which ClickHouse runs behind a store. */
 export type StoreEngine = 'chdb' | 'server';
 

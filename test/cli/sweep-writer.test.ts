@@ -7,6 +7,7 @@ import { simulateSeeds } from '../../cli/pipeline/sweep-pool.js';
 import { simulateSeedRows, type SeedRows } from '../../cli/pipeline/sweep-seed.js';
 import { RowWriter } from '../../cli/pipeline/sweep.js';
 import { ChdbStore } from '../../collector/store/chdb-store.js';
+import { tableColumns } from '../../collector/store/schema.js';
 import type { SpanStore } from '../../collector/store/span-store.js';
 import { repoRoot } from '../support/cli.js';
 
@@ -71,7 +72,7 @@ describe('sweep RowWriter and worker pool', () => {
     }
   }, 120_000);
 
-  it('row keys are the tables\' columns in order (what JSONCompactEachRow relies on)', async () => {
+  it('row keys, and tableColumns(), are the tables\' columns in order (what JSONCompactEachRow relies on)', async () => {
     const rows = await simulateSeedRows(scenario, task(1));
     const store = new ChdbStore(join(dir, 'chdb'), 'columns');
     try {
@@ -79,6 +80,11 @@ describe('sweep RowWriter and worker pool', () => {
       for (const [table, text] of [['spans', rows.spans], ['span_events', rows.events]] as const) {
         const columns = await store.query<{ name: string }>(`DESCRIBE TABLE columns.${table}`);
         expect(Object.keys(lines(text)[0]), table).toEqual(columns.map((column) => column.name));
+        expect(tableColumns(table), table).toEqual(columns.map((column) => column.name));
+      }
+      for (const table of ['runs', 'violations'] as const) {
+        const columns = await store.query<{ name: string }>(`DESCRIBE TABLE columns.${table}`);
+        expect(tableColumns(table), table).toEqual(columns.map((column) => column.name));
       }
     } finally {
       await store.close();

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RunRowLines } from '../../collector/span-lines.js';
 import { spanEventRows, spanRow, type RunColumns, type SpanRecord } from '../../collector/span-rows.js';
+import type { RawRowFormat } from '../../collector/store/span-store.js';
 
 const text = fc.string({ unit: 'binary', maxLength: 10 });
 const attributeKey = fc.oneof(
@@ -28,35 +29,51 @@ const record = fc.record({
 
 const columns: fc.Arbitrary<RunColumns> = fc.record({ runId: text, sweepId: text, scenario: text, seed: fc.oneof(fc.nat(), fc.double()), recordedDate: text, serviceName: text });
 
-const spanLine = (span: SpanRecord, run: RunColumns): string => `${JSON.stringify(spanRow(span, run))}\n`;
-const eventLines = (span: SpanRecord, run: RunColumns): string => spanEventRows(span, run).map((row) => `${JSON.stringify(row)}\n`).join('');
+/** The reference: JSON.stringify of the row object (JSONEachRow) or of its values in column order (JSONCompactEachRow). */
+const rowText = (row: object, format: RawRowFormat): string => `${JSON.stringify(format === 'JSONEachRow' ? row : Object.values(row))}\n`;
+const spanLine = (span: SpanRecord, run: RunColumns, format: RawRowFormat = 'JSONEachRow'): string => rowText(spanRow(span, run), format);
+const eventLines = (span: SpanRecord, run: RunColumns, format: RawRowFormat = 'JSONEachRow'): string =>
+  spanEventRows(span, run)
+    .map((row) => rowText(row, format))
+    .join('');
 
-describe('RunRowLines: JSONEachRow lines built directly equal JSON.stringify of the row objects', () => {
-  it('for any span and run, byte for byte', () => {
-    fc.assert(
-      fc.property(record, columns, (span, run) => {
-        const lines = new RunRowLines(run);
-        expect(lines.span(span)).toBe(spanLine(span, run));
-        expect(lines.events(span)).toBe(eventLines(span, run));
-      }),
-      { numRuns: 1000 },
-    );
+describe('RunRowLines: lines built directly equal JSON.stringify of the row objects', () => {
+  for (const format of ['JSONEachRow', 'JSONCompactEachRow'] as const) {
+    it(`${format}: for any span and run, byte for byte`, () => {
+      fc.assert(
+        fc.property(record, columns, (span, run) => {
+          const lines = new RunRowLines(run, format);
+          expect(lines.span(span)).toBe(spanLine(span, run, format));
+          expect(lines.events(span)).toBe(eventLines(span, run, format));
+        }),
+        { numRuns: 1000 },
+      );
+    });
+  }
+
+  it('JSONCompactEachRow lines parse to the JSONEachRow rows\' values, in column order', () => {
+    const [span] = fc.sample(record, { seed: 11, numRuns: 1 });
+    const [run] = fc.sample(columns, { seed: 11, numRuns: 1 });
+    const keyed = JSON.parse(new RunRowLines(run).span(span!)) as object;
+    expect(JSON.parse(new RunRowLines(run, 'JSONCompactEachRow').span(span!))).toEqual(Object.values(keyed));
   });
 
   it('fields of the wrong type take the row-object path, with the same output', () => {
     const span = fc.sample(record, { seed: 5, numRuns: 1 })[0];
     const run = fc.sample(columns, { seed: 5, numRuns: 1 })[0];
+    for (const format of ['JSONEachRow', 'JSONCompactEachRow'] as const) {
     for (const broken of [
       { ...span, kind: undefined },
       { ...span, statusCode: Number.NaN },
       { ...span, name: 7 },
       { ...span, events: [{ name: undefined, timeNs: 1n, attributes: {} }] },
     ] as unknown as SpanRecord[]) {
-      expect(new RunRowLines(run).span(broken)).toBe(spanLine(broken, run));
-      expect(new RunRowLines(run).events(broken)).toBe(eventLines(broken, run));
+      expect(new RunRowLines(run, format).span(broken)).toBe(spanLine(broken, run, format));
+      expect(new RunRowLines(run, format).events(broken)).toBe(eventLines(broken, run, format));
     }
     for (const oddRun of [{ ...run, seed: Number.NaN }, { ...run, runId: undefined }] as unknown as RunColumns[]) {
-      expect(new RunRowLines(oddRun).span(span)).toBe(spanLine(span, oddRun));
+      expect(new RunRowLines(oddRun, format).span(span)).toBe(spanLine(span, oddRun, format));
+    }
     }
   });
 });

@@ -29,6 +29,7 @@ const withBadSpan = Buffer.from(JSON.stringify({ ...JSON.parse(json.toString()),
 const cases: [string, DecodeJob][] = [
   ['JSON', job(json, 'json')],
   ['protobuf', job(proto, 'protobuf')],
+  ['protobuf, rows as JSONCompactEachRow', { ...job(proto, 'protobuf'), rowFormat: 'JSONCompactEachRow' }],
   ['gzip JSON', job(gzipSync(json), 'json', 'gzip')],
   ['JSON with an invalid span (partial success)', job(withBadSpan, 'json')],
   ['a body inside a larger shared buffer', job(Buffer.concat([Buffer.alloc(100, 1), json, Buffer.alloc(50, 2)]).subarray(100, 100 + json.length), 'json')],
@@ -56,8 +57,9 @@ describe('decode threads give exactly what decoding on the main thread gives', (
   it('the cases cover accepted spans, partial success and each refusal', async () => {
     const outcomes = (await Promise.all(cases.map(([, decodeJob]) => outcome(() => INLINE_DECODER.decode(decodeJob))))) as Record<string, unknown>[];
     expect(outcomes[0]).toMatchObject({ acceptedSpans: 40, rejectedSpans: 0 });
-    expect(outcomes[3]).toMatchObject({ acceptedSpans: 40, rejectedSpans: 1 });
-    expect(outcomes.slice(5).map((entry) => entry.error)).toEqual(['OtlpDecodeError', 'OtlpDecodeError', 'BodyTooLargeError', 'UnsupportedEncodingError']);
+    expect(outcomes[4]).toMatchObject({ acceptedSpans: 40, rejectedSpans: 1 });
+    expect(outcomes[1]!.frame).not.toEqual(outcomes[2]!.frame);
+    expect(outcomes.slice(6).map((entry) => entry.error)).toEqual(['OtlpDecodeError', 'OtlpDecodeError', 'BodyTooLargeError', 'UnsupportedEncodingError']);
   });
 
   it('many requests at once: every answer goes to its own request', async () => {

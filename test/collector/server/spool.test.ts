@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import type { RunColumns, SpanRecord } from '../../../collector/span-rows.js';
 import { Spool, SpoolFullError } from '../../../collector/spool/spool.js';
 import { SpoolDrain } from '../../../collector/spool/spool-drain.js';
-import { decodeSegment, encodeSpoolRecord, spoolRecordOf } from '../../../collector/spool/spool-record.js';
+import { decodeSegment, encodeSpoolRecord, rowsOf, spoolRecordOf } from '../../../collector/spool/spool-record.js';
+import type { TableName } from '../../../collector/store/schema.js';
+import type { RawRowFormat } from '../../../collector/store/span-store.js';
 import { MemoryStore, tempDir, waitFor } from './collector-fixtures.js';
 
 const run: RunColumns = { runId: 'r', sweepId: '', scenario: '', seed: 0, recordedDate: '2026-01-02', serviceName: 's' };
@@ -83,6 +85,38 @@ describe('Spool', () => {
 });
 
 describe('SpoolDrain', () => {
+  it('writes each record in a format the store takes: JSONCompactEachRow records are parsed into rows for a store that only takes JSONEachRow', async () => {
+    const dir = tempDir('spool');
+    const spool = await Spool.open({ dir });
+    const compact = encodeSpoolRecord(spoolRecordOf([{ run, spans: [span(1), span(2)] }]), 'JSONCompactEachRow');
+    await spool.append(compact);
+    await spool.append(frame(3));
+    await spool.sealActive();
+    const store = new MemoryStore();
+    const raw: { table: string; format: string | undefined; text: string }[] = [];
+    const rawStore = Object.assign(store, {
+      rawFormats: ['JSONEachRow'] as const,
+      insertRaw: async (table: TableName, text: Buffer, format?: RawRowFormat) => {
+        raw.push({ table, format, text: text.toString('utf8') });
+        await store.insert(table, rowsOf(text, 'JSONEachRow', table));
+      },
+    });
+    const drain = new SpoolDrain(spool, rawStore, { intervalMs: 5 });
+    drain.start();
+    await waitFor(() => store.spanIds().length === 3, 5_000, 'all three spans');
+    await drain.stop();
+    await spool.close();
+    // Only the JSONEachRow record went through insertRaw; the compact one arrived as row objects.
+    expect(raw.map(({ table, format }) => [table, format])).toEqual([
+      ['spans', 'JSONEachRow'],
+      ['span_events', 'JSONEachRow'],
+    ]);
+    const expected = spoolRecordOf([{ run, spans: [span(1), span(2), span(3)] }]);
+    const stored = [...store.rows.get('spans')!.values()].sort((a, b) => String(a.span_id).localeCompare(String(b.span_id)));
+    expect(stored).toEqual(expected.spans);
+    expect([...store.rows.get('span_events')!.values()]).toHaveLength(3);
+  });
+
   it('deletes a segment only after the store acknowledged it, retrying with doubling backoff', async () => {
     const dir = tempDir('spool');
     const spool = await Spool.open({ dir });

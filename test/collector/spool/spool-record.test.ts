@@ -35,6 +35,23 @@ describe('spool records', () => {
     expect(raw!.runs).toEqual([{ run_id: 'run/ü', recorded_date: batches[0]!.run.recordedDate, sweep_id: '', scenario: batches[0]!.run.scenario, seed: 4 }]);
   });
 
+  it('JSONCompactEachRow records: encodeBatches equals encodeSpoolRecord, half the text, and decode to the same rows as JSONEachRow ones', () => {
+    const batches = decodedBatches('protobuf');
+    const framed = encodeBatches(batches, 'JSONCompactEachRow');
+    expect(framed.equals(encodeSpoolRecord(spoolRecordOf(batches), 'JSONCompactEachRow'))).toBe(true);
+    expect(decodeSegment(framed).records).toEqual([spoolRecordOf(batches)]);
+    const [compact] = decodeSegmentRaw(framed).records;
+    const [keyed] = decodeSegmentRaw(encodeBatches(batches)).records;
+    expect(compact!.format).toBe('JSONCompactEachRow');
+    expect(keyed!.format).toBe('JSONEachRow');
+    expect(compact!.spanCount).toBe(keyed!.spanCount);
+    expect(compact!.runs).toEqual(keyed!.runs);
+    expect(compact!.spans.length).toBeLessThan(keyed!.spans.length * 0.7);
+    // A segment may hold both formats (a collector restarted against another store).
+    const both = decodeSegment(Buffer.concat([framed, encodeBatches(batches)])).records;
+    expect(both[0]).toEqual(both[1]);
+  });
+
   it('a record of the first format (one JSON object) left by an older collector still replays', () => {
     const record = spoolRecordOf(decodedBatches('protobuf'));
     const payload = Buffer.from(JSON.stringify(record), 'utf8');
