@@ -1,5 +1,6 @@
 import { attributeText, count, spanEventRows, spanRow, text, type RunColumns, type SpanRecord } from './span-rows.js';
 import type { RawRowFormat } from './store/span-store.js';
+import { tsvString, tsvStrings, tsvUnsigned, UnrepresentableInTsv } from './tsv-text.js';
 
 const q = JSON.stringify;
 
@@ -13,6 +14,12 @@ const q = JSON.stringify;
  * declared types (where JSON.stringify of the row would drop or change a
  * value) goes through the row objects instead.
  *
+ * TabSeparated lines hold the same values as ClickHouse's own TabSeparated
+ * output would; where a value has no exact TabSeparated form (a lone
+ * surrogate, a number that is not a safe non-negative integer, a field of the
+ * wrong type) `span` and `events` throw UnrepresentableInTsv, and the caller
+ * writes the whole record in JSONEachRow instead (`encodeBatches`).
+ *
  * Measured (BENCHMARKS.md): a JSONEachRow line is fastest as one template of
  * literal keys and serialized values, a JSONCompactEachRow line as one
  * JSON.stringify of an array of the values (a template is 1.3× slower there).
@@ -23,6 +30,9 @@ export class RunRowLines {
   /** `[` and the run columns serialized, then a comma: the start of every JSONCompactEachRow span line. */
   private readonly compactSpanPrefix: string;
   private readonly compactEventPrefix: string;
+  /** The run columns as TabSeparated fields, each followed by a tab (undefined: they have no exact form). */
+  private readonly tsvSpanPrefix: string | undefined;
+  private readonly tsvEventPrefix: string | undefined;
   /** True when the run columns themselves need the row-object path. */
   private readonly plain: boolean;
 
@@ -40,10 +50,19 @@ export class RunRowLines {
     this.plain =
       seed === undefined ||
       [run.recordedDate, run.runId, run.sweepId, run.scenario, run.serviceName].some((value) => typeof value !== 'string');
+    if (format === 'TabSeparated' && !this.plain) {
+      try {
+        this.tsvEventPrefix = `${tsvString(run.recordedDate)}\t${tsvString(run.runId)}\t`;
+        this.tsvSpanPrefix = `${this.tsvEventPrefix}${tsvString(run.sweepId)}\t${tsvString(run.scenario)}\t${tsvUnsigned(run.seed)}\t${tsvString(run.serviceName)}\t`;
+      } catch (error) {
+        if (!(error instanceof UnrepresentableInTsv)) throw error;
+      }
+    }
   }
 
-  /** JSON.stringify of a row in this format, and a newline (the row-object path). */
+  /** JSON.stringify of a row in this format, and a newline (the row-object path; none for TabSeparated). */
   private line(row: object): string {
+    if (this.format === 'TabSeparated') throw new UnrepresentableInTsv('run columns or span fields of unexpected types');
     return `${q(this.format === 'JSONEachRow' ? row : Object.values(row))}\n`;
   }
 
@@ -51,6 +70,7 @@ export class RunRowLines {
   span(span: SpanRecord): string {
     if (this.plain || !wellTyped(span)) return this.line(spanRow(span, this.run));
     if (this.format === 'JSONCompactEachRow') return this.compactSpan(span);
+    if (this.format === 'TabSeparated') return this.tsvSpan(span);
     const a = span.attributes;
     const keys = Object.keys(a).sort();
     const values = keys.map((key) => attributeText(a[key]));
@@ -112,6 +132,28 @@ export class RunRowLines {
     return `${this.compactSpanPrefix}${columns.slice(1)}\n`;
   }
 
+  /** `span` as a TabSeparated line: the values of `spanRow`, in the same order. */
+  private tsvSpan(span: SpanRecord): string {
+    if (this.tsvSpanPrefix === undefined) throw new UnrepresentableInTsv('the run columns');
+    const a = span.attributes;
+    const keys = Object.keys(a).sort();
+    const values = keys.map((key) => attributeText(a[key]));
+    const durationNs = span.endNs > span.startNs ? span.endNs - span.startNs : 0n;
+    const t = (key: string): string => tsvString(text(a, key));
+    const n = (key: string): string => tsvUnsigned(count(a, key));
+    return (
+      `${this.tsvSpanPrefix}${tsvString(span.traceId)}\t${tsvString(span.spanId)}\t${tsvString(span.parentSpanId)}\t${tsvString(span.name)}\t` +
+      `${tsvUnsigned(span.kind)}\t${span.startNs}\t${span.endNs}\t${durationNs}\t${tsvUnsigned(span.statusCode)}\t${tsvString(span.statusMessage)}\t` +
+      `${t('gen_ai.operation.name')}\t${t('baton.workflow.id')}\t${t('baton.task.id')}\t${t('gen_ai.agent.name')}\t` +
+      `${t('baton.coordination.kind')}\t${t('baton.handoff.id')}\t` +
+      `${tsvString(text(a, 'baton.handoff.source') || text(a, 'gen_ai.agent.handoff.source.name'))}\t` +
+      `${tsvString(text(a, 'baton.handoff.target') || text(a, 'gen_ai.agent.handoff.target.name'))}\t` +
+      `${t('baton.handoff.phase')}\t${t('baton.handoff.outcome')}\t${n('baton.handoff.attempt')}\t${n('baton.handoff.schema_version')}\t` +
+      `${n('baton.handoff.context_bytes')}\t${n('baton.handoff.context_tokens')}\t${n('gen_ai.usage.input_tokens')}\t${n('gen_ai.usage.output_tokens')}\t` +
+      `${t('error.type')}\t${tsvStrings(keys)}\t${tsvStrings(values)}\n`
+    );
+  }
+
   /** The `span_events` rows of `span`, one line each, newlines included ('' when it has none). */
   events(span: SpanRecord): string {
     if (span.events.length === 0) return '';
@@ -120,6 +162,7 @@ export class RunRowLines {
         .map((row) => this.line(row))
         .join('');
     }
+    if (this.format === 'TabSeparated') return this.tsvEvents(span);
     const compact = this.format === 'JSONCompactEachRow';
     const head = compact ? this.compactEventPrefix : `${this.eventPrefix},"trace_id":${q(span.traceId)},"span_id":${q(span.spanId)},"event_index":`;
     let lines = '';
@@ -130,6 +173,20 @@ export class RunRowLines {
       lines += compact
         ? `${head}${q([span.traceId, span.spanId, index, timeNs.toString(), name, keys, values]).slice(1)}\n`
         : `${head}${index},"time_ns":"${timeNs}","name":${q(name)},"attributes.key":${q(keys)},"attributes.value":${q(values)}}\n`;
+    }
+    return lines;
+  }
+
+  /** The events of `span` as TabSeparated lines. */
+  private tsvEvents(span: SpanRecord): string {
+    if (this.tsvEventPrefix === undefined) throw new UnrepresentableInTsv('the run columns');
+    const head = `${this.tsvEventPrefix}${tsvString(span.traceId)}\t${tsvString(span.spanId)}\t`;
+    let lines = '';
+    for (let index = 0; index < span.events.length; index++) {
+      const { name, timeNs, attributes } = span.events[index];
+      const keys = Object.keys(attributes).sort();
+      const values = keys.map((key) => attributeText(attributes[key]));
+      lines += `${head}${index}\t${timeNs}\t${tsvString(name)}\t${tsvStrings(keys)}\t${tsvStrings(values)}\n`;
     }
     return lines;
   }

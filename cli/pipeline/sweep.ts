@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { preferredRawFormat, type RawRowFormat, type SpanStore } from '../../collector/store/span-store.js';
+import type { RawRowFormat, SpanStore } from '../../collector/store/span-store.js';
 import type { RunRow, ViolationRow } from '../../collector/store/rows.js';
 import type { TableName } from '../../collector/store/schema.js';
 import { finalTable } from '../../reports/sql.js';
@@ -58,7 +58,10 @@ export async function runSweep(request: SweepRequest): Promise<SweepOutcome> {
   const mine = shardSeeds(request.seeds, request.shard);
   const dates = await recordedDates(store, mine.map((seed) => seedRunId(scenario, seed)));
   const today = new Date().toISOString().slice(0, 10);
-  const rowFormat = preferredRawFormat(store);
+  // JSONCompactEachRow where the store takes it (chDB), else JSONEachRow. Not
+  // TabSeparated: a value it cannot carry needs a JSONEachRow fallback, which
+  // the spool has per record (encodeBatches) and a seed's rows do not.
+  const rowFormat: RawRowFormat = store.insertRaw && store.rawFormats?.includes('JSONCompactEachRow') ? 'JSONCompactEachRow' : 'JSONEachRow';
   const tasks: SeedTask[] = mine.map((seed) => ({ seed, sweepId: request.sweepId, recordedDate: dates.get(seedRunId(scenario, seed)) ?? today, rowFormat }));
   const progress = request.progress ? new SweepProgress(tasks.length, request.progress, `sweep ${scenario.spec.name}`) : undefined;
   const writer = new RowWriter(store);

@@ -4,7 +4,7 @@ import { resolveOtlpLimits } from '../otlp/otlp-limits.js';
 import { OTLP_MEDIA_TYPES } from '../otlp/parse-trace-body.js';
 import { Spool } from '../spool/spool.js';
 import { SpoolDrain } from '../spool/spool-drain.js';
-import { preferredRawFormat } from '../store/span-store.js';
+import { spoolRowFormat } from '../spool/spool-record.js';
 import { CollectorMetrics } from './collector-metrics.js';
 import { resolveCollectorOptions, type CollectorServerOptions } from './collector-options.js';
 import type { CollectorContext } from './collector-context.js';
@@ -40,7 +40,7 @@ export async function createCollectorServer(input: CollectorServerOptions): Prom
     metrics,
     inflight: { bytes: 0 },
     decoder: createDecoder(options.decodeThreads),
-    rowFormat: preferredRawFormat(options.store),
+    rowFormat: spoolRowFormat(options.store),
   };
   const app = Fastify({ logger: options.logger, bodyLimit: options.bodyLimitBytes, return503OnClosing: true });
   const drain = drainToStore(context, app);

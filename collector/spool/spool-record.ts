@@ -5,7 +5,8 @@ import { spanEventRows, spanRow } from '../span-rows.js';
 import { JsonLines } from './json-lines.js';
 import type { SpanEventRow, SpanRow } from '../store/rows.js';
 import { tableColumns, type TableName } from '../store/schema.js';
-import type { RawRowFormat } from '../store/span-store.js';
+import type { RawRowFormat, SpanStore } from '../store/span-store.js';
+import { parseTsvString, parseTsvStrings, UnrepresentableInTsv } from '../tsv-text.js';
 
 /**
  * One accepted batch as rows: what `decodeSegment` gives back (tests and
@@ -43,7 +44,7 @@ export const RECORD_HEADER_BYTES = 8;
  * record format (a JSON object, so its payload began with `{`) is still read,
  * so a spool left by an older collector replays.
  */
-const FORMAT_TAGS: Record<RawRowFormat, number> = { JSONEachRow: 0x02, JSONCompactEachRow: 0x03 };
+const FORMAT_TAGS: Record<RawRowFormat, number> = { JSONEachRow: 0x02, JSONCompactEachRow: 0x03, TabSeparated: 0x04 };
 const FORMAT_OF_TAG = new Map<number, RawRowFormat>(Object.entries(FORMAT_TAGS).map(([format, tag]) => [tag, format as RawRowFormat]));
 /** Tag, meta length (u32 LE), spans text length (u32 LE). */
 const RAW_PREFIX_BYTES = 9;
@@ -60,14 +61,36 @@ export function spoolRecordOf(batches: readonly RunBatch[]): SpoolRecord {
 }
 
 /**
+ * The row format the collector spools in for `store`: the one its `insertRaw`
+ * takes with the least work — JSONCompactEachRow (chDB), else TabSeparated
+ * (ClickHouse 18.16 reads no JSONCompactEachRow), else JSONEachRow. Both
+ * are about half the bytes of JSONEachRow to build, sync and parse.
+ */
+export function spoolRowFormat(store: Pick<SpanStore, 'insertRaw' | 'rawFormats'>): RawRowFormat {
+  if (store.insertRaw === undefined) return 'JSONEachRow';
+  const formats = store.rawFormats ?? [];
+  if (formats.includes('JSONCompactEachRow')) return 'JSONCompactEachRow';
+  return formats.includes('TabSeparated') ? 'TabSeparated' : 'JSONEachRow';
+}
+
+/**
  * Decoded batches framed for appending (the request path): each row's line
  * in `format` built from the span record (RunRowLines) and written straight
  * into the record's buffer, without row objects or joining their text first.
- * The bytes are those of `encodeSpoolRecord(spoolRecordOf(batches), format)`.
- * The collector writes the format its store takes fastest (JSONCompactEachRow
- * for chDB: half the bytes to build, sync and parse).
+ * For the JSON formats the bytes are those of
+ * `encodeSpoolRecord(spoolRecordOf(batches), format)`. A record with a value
+ * TabSeparated cannot carry exactly is written as JSONEachRow instead.
  */
 export function encodeBatches(batches: readonly RunBatch[], format: RawRowFormat = 'JSONEachRow'): Buffer {
+  try {
+    return encodeBatchesAs(batches, format);
+  } catch (error) {
+    if (!(error instanceof UnrepresentableInTsv)) throw error;
+    return encodeBatchesAs(batches, 'JSONEachRow');
+  }
+}
+
+function encodeBatchesAs(batches: readonly RunBatch[], format: RawRowFormat): Buffer {
   const spans = new JsonLines();
   const events = new JsonLines(4 * 1024);
   const runs: SpoolRun[] = [];
@@ -83,7 +106,7 @@ export function encodeBatches(batches: readonly RunBatch[], format: RawRowFormat
 }
 
 /** A record framed for appending: header, then the payload. */
-export function encodeSpoolRecord(record: SpoolRecord, format: RawRowFormat = 'JSONEachRow'): Buffer {
+export function encodeSpoolRecord(record: SpoolRecord, format: 'JSONEachRow' | 'JSONCompactEachRow' = 'JSONEachRow'): Buffer {
   const runs = new Map<string, SpoolRun>();
   for (const { run_id, recorded_date, sweep_id, scenario, seed } of record.spans) {
     runs.set(`${run_id}\u0000${recorded_date}`, { run_id, recorded_date, sweep_id, scenario, seed });
@@ -181,7 +204,7 @@ function lineCount(text: Buffer): number {
   return count;
 }
 
-/** Rows of `table` as text in `format` → row objects (keys in column order). */
+/** Rows of `table` as text in `format` → row objects (keys in column order, values of the types the row interfaces declare). */
 export function rowsOf<Row>(text: Buffer, format: RawRowFormat, table: TableName): Row[] {
   const lines = text
     .toString('utf8')
@@ -189,8 +212,35 @@ export function rowsOf<Row>(text: Buffer, format: RawRowFormat, table: TableName
     .filter((line) => line.length > 0);
   if (format === 'JSONEachRow') return lines.map((line) => JSON.parse(line) as Row);
   const columns = tableColumns(table);
+  const valuesOf = format === 'JSONCompactEachRow' ? (line: string) => JSON.parse(line) as unknown[] : (line: string) => tsvValues(line, columns);
   return lines.map((line) => {
-    const values = JSON.parse(line) as unknown[];
+    const values = valuesOf(line);
     return Object.fromEntries(columns.map((column, index) => [column, values[index]])) as Row;
+  });
+}
+
+/**
+ * Integer columns whose row values are numbers; the others (nanosecond times,
+ * UInt64) are strings, as in `SpanRow` and `SpanEventRow`.
+ */
+const NUMBER_COLUMNS = new Set([
+  'seed',
+  'kind',
+  'status_code',
+  'handoff_attempt',
+  'handoff_schema_version',
+  'context_bytes',
+  'context_tokens',
+  'input_tokens',
+  'output_tokens',
+  'event_index',
+]);
+
+/** A TabSeparated line of `spans` or `span_events` as its values (escaped tabs and newlines are `\t`, `\n`: splitting is safe). */
+function tsvValues(line: string, columns: readonly string[]): unknown[] {
+  return line.split('\t').map((field, index) => {
+    const column = columns[index]!;
+    if (column.startsWith('attributes.')) return parseTsvStrings(field);
+    return NUMBER_COLUMNS.has(column) ? Number(field) : parseTsvString(field);
   });
 }

@@ -58,9 +58,9 @@ export class ChdbStore implements SpanStore {
     }
   }
 
-  readonly rawFormats: readonly RawRowFormat[] = ['JSONEachRow', 'JSONCompactEachRow'];
+  readonly rawFormats: readonly RawRowFormat[] = ['JSONEachRow', 'JSONCompactEachRow', 'TabSeparated'];
 
-  /** `insert` of rows that are JSONEachRow (or JSONCompactEachRow) text already, handed to chDB as is. */
+  /** `insert` of rows that are text already (JSONEachRow, JSONCompactEachRow or TabSeparated), handed to chDB as is. */
   async insertRaw(table: TableName, jsonEachRow: Buffer, format: RawRowFormat = 'JSONEachRow'): Promise<void> {
     const session = this.open();
     try {

@@ -5,7 +5,7 @@ import { withBackoff, type BackoffOptions } from './backoff.js';
 import { parseClickHouseUrl, type ClickHouseUrl } from './clickhouse-url.js';
 import { recordMigration } from './migrations.js';
 import { schemaStatements, type TableName } from './schema.js';
-import { StoreError, type SpanStore } from './span-store.js';
+import { StoreError, type RawRowFormat, type SpanStore } from './span-store.js';
 
 /** Options of the server store. Every default is listed here and set once. */
 export interface ServerStoreOptions {
@@ -145,14 +145,18 @@ export class ServerStore implements SpanStore {
     }
   }
 
-  /** `insert` of rows that are JSONEachRow text already: one request, the text as its body. */
-  async insertRaw(table: TableName, jsonEachRow: Buffer): Promise<void> {
+  /** ClickHouse 18.16 reads no JSONCompactEachRow. */
+  readonly rawFormats: readonly RawRowFormat[] = ['JSONEachRow', 'TabSeparated'];
+
+  /** `insert` of rows that are JSONEachRow (or TabSeparated) text already: one request, the text as its body. */
+  async insertRaw(table: TableName, text: Buffer, format: RawRowFormat = 'JSONEachRow'): Promise<void> {
+    if (!this.rawFormats.includes(format)) throw new StoreError('BATON_ERR_STORE_INSERT', `insert into ${table}: the server store does not take ${format} rows`);
     await this.call(`insert into ${table}`, 'BATON_ERR_STORE_INSERT', async (queryId) => {
       const { stream } = await this.client.exec({
-        query: `INSERT INTO ${this.database}.${table} FORMAT JSONEachRow`,
+        query: `INSERT INTO ${this.database}.${table} FORMAT ${format}`,
         query_id: queryId,
         // A fresh stream per attempt: a retry sends the whole text again.
-        values: Readable.from([jsonEachRow]),
+        values: Readable.from([text]),
         ...(this.options.cluster === undefined ? {} : { clickhouse_settings: { insert_distributed_sync: 1 } }),
       });
       stream.resume();

@@ -1,17 +1,14 @@
 import type { TableName } from './schema.js';
 
 /**
- * Text formats `insertRaw` may take: JSONEachRow (one object per line) and,
+ * Text formats `insertRaw` may take: JSONEachRow (one object per line);
  * where the engine reads it (chDB; not ClickHouse 18.16), JSONCompactEachRow
  * (one array per line holding every column in the table's order: no key
- * names, about half the bytes to build and to parse).
+ * names, about half the bytes to build and to parse); and TabSeparated
+ * (the columns in table order, escaped as ClickHouse writes them: see
+ * collector/tsv-text.ts), which both engines read.
  */
-export type RawRowFormat = 'JSONEachRow' | 'JSONCompactEachRow';
-
-/** The row format `store.insertRaw` takes with the least work: JSONCompactEachRow where it may, else JSONEachRow. */
-export function preferredRawFormat(store: Pick<SpanStore, 'insertRaw' | 'rawFormats'>): RawRowFormat {
-  return store.insertRaw !== undefined && store.rawFormats?.includes('JSONCompactEachRow') ? 'JSONCompactEachRow' : 'JSONEachRow';
-}
+export type RawRowFormat = 'JSONEachRow' | 'JSONCompactEachRow' | 'TabSeparated';
 
 /** Which ClickHouse runs behind a store. */
 export type StoreEngine = 'chdb' | 'server';

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { RunRowLines } from '../../collector/span-lines.js';
 import { spanEventRows, spanRow, type RunColumns, type SpanRecord } from '../../collector/span-rows.js';
 import type { RawRowFormat } from '../../collector/store/span-store.js';
+import { rowsOf } from '../../collector/spool/spool-record.js';
+import { UnrepresentableInTsv } from '../../collector/tsv-text.js';
 
 const text = fc.string({ unit: 'binary', maxLength: 10 });
 const attributeKey = fc.oneof(
@@ -50,6 +52,50 @@ describe('RunRowLines: lines built directly equal JSON.stringify of the row obje
       );
     });
   }
+
+  it('TabSeparated: for any span and run, the line parses back to the row object, or the span is refused as unrepresentable', () => {
+    let written = 0;
+    let refused = 0;
+    fc.assert(
+      fc.property(record, columns, (span, run) => {
+        const lines = new RunRowLines(run, 'TabSeparated');
+        let spanText: string;
+        let eventText: string;
+        try {
+          spanText = lines.span(span);
+          eventText = lines.events(span);
+        } catch (error) {
+          expect(error).toBeInstanceOf(UnrepresentableInTsv);
+          refused++;
+          return;
+        }
+        written++;
+        // As JSON text stores them (-0 is 0 there).
+        const stored = (rows: object[]): unknown => JSON.parse(JSON.stringify(rows));
+        expect(rowsOf(Buffer.from(spanText), 'TabSeparated', 'spans')).toEqual(stored([spanRow(span, run)]));
+        expect(rowsOf(Buffer.from(eventText), 'TabSeparated', 'span_events')).toEqual(stored(spanEventRows(span, run)));
+      }),
+      { numRuns: 1000 },
+    );
+    expect(written).toBeGreaterThan(100);
+    expect(refused).toBeGreaterThan(100);
+  });
+
+  it('TabSeparated refuses exactly what it cannot carry: lone surrogates, numbers that are not safe non-negative integers', () => {
+    const [span] = fc.sample(record, { seed: 3, numRuns: 1 });
+    const run: RunColumns = { runId: 'r', sweepId: 's', scenario: 'x', seed: 1, recordedDate: '2026-01-01', serviceName: 'svc' };
+    const plain = { ...span!, kind: 1, statusCode: 0, name: 'n', attributes: { a: 'tab\there', b: "it's \\ [x]", c: '😀' }, events: [] };
+    expect(rowsOf(Buffer.from(new RunRowLines(run, 'TabSeparated').span(plain)), 'TabSeparated', 'spans')).toEqual([spanRow(plain, run)]);
+    for (const [what, broken, brokenRun] of [
+      ['lone surrogate in a name', { ...plain, name: 'a\ud800b' }, run],
+      ['lone surrogate in an attribute value', { ...plain, attributes: { a: '\udc00' } }, run],
+      ['fractional kind', { ...plain, kind: 1.5 }, run],
+      ['negative count attribute… is 0, so fine; a fractional seed is not', plain, { ...run, seed: 2.5 }],
+      ['unsafe seed', plain, { ...run, seed: 2 ** 60 }],
+    ] as const) {
+      expect(() => new RunRowLines(brokenRun, 'TabSeparated').span(broken as SpanRecord), what).toThrow(UnrepresentableInTsv);
+    }
+  });
 
   it('JSONCompactEachRow lines parse to the JSONEachRow rows\' values, in column order', () => {
     const [span] = fc.sample(record, { seed: 11, numRuns: 1 });

@@ -52,6 +52,18 @@ describe('spool records', () => {
     expect(both[0]).toEqual(both[1]);
   });
 
+  it('TabSeparated records decode to the same rows; a batch TabSeparated cannot carry is written as JSONEachRow', () => {
+    const batches = decodedBatches('json');
+    const [tsv] = decodeSegmentRaw(encodeBatches(batches, 'TabSeparated')).records;
+    expect(tsv!.format).toBe('TabSeparated');
+    expect(tsv!.spanCount).toBe(12);
+    expect(decodeSegment(encodeBatches(batches, 'TabSeparated')).records).toEqual([spoolRecordOf(batches)]);
+    const lone = batches.map((batch) => ({ ...batch, spans: batch.spans.map((span, index) => (index === 5 ? { ...span, name: 'bad \ud800' } : span)) }));
+    const framed = encodeBatches(lone, 'TabSeparated');
+    expect(framed.equals(encodeBatches(lone))).toBe(true);
+    expect(decodeSegmentRaw(framed).records[0]!.format).toBe('JSONEachRow');
+  });
+
   it('a record of the first format (one JSON object) left by an older collector still replays', () => {
     const record = spoolRecordOf(decodedBatches('protobuf'));
     const payload = Buffer.from(JSON.stringify(record), 'utf8');

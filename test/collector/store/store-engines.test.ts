@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SpanSink } from '../../../collector/sink/span-sink.js';
+import { RunRowLines } from '../../../collector/span-lines.js';
 import { spanEventRows, spanRow } from '../../../collector/span-rows.js';
 import { appliedVersions } from '../../../collector/store/migrations.js';
 import { prune } from '../../../collector/store/prune.js';
@@ -83,6 +84,40 @@ describe.each(cases)('storage on $name', (engine) => {
       `SELECT * FROM ${store.database}.spans FINAL WHERE run_id = ${sqlString(run.runId)} ORDER BY span_id`,
     );
     expect(back.map(normalised)).toEqual(rows.map(normalised));
+  });
+
+  test('TabSeparated lines (rows the collector spools for a server) store exactly what JSONEachRow stores, for any text', async () => {
+    // Strings with everything TabSeparated escapes, quotes, controls and non-BMP text; the
+    // ones a lone surrogate makes unrepresentable go to JSONEachRow (encodeBatches) instead.
+    const special = fc.string({ unit: fc.constantFrom('\\', '\t', '\n', '\r', '\0', '\b', '\f', "'", '"', '[', ']', ',', '\u0001', 'é', '😀', 'a', 'N'), maxLength: 12 });
+    const samples = fc.sample(fc.record({ name: special, value: special, key: special, event: special, status: special }), { seed: 42, numRuns: 60 });
+    const records = samples.map((sample, index) => {
+      const record = spanRecord(index);
+      return {
+        ...record,
+        name: sample.name,
+        statusMessage: sample.status,
+        attributes: { ...record.attributes, [`k${sample.key}`]: sample.value, 'baton.task.id': sample.value },
+        events: [{ name: sample.event, timeNs: record.startNs, attributes: { [sample.key || 'k']: sample.name } }],
+      };
+    });
+    const keyedRun = runColumns('run-tsv-json');
+    const tsvRun = runColumns('run-tsv-tsv');
+    const keyed = new RunRowLines(keyedRun);
+    const tsv = new RunRowLines(tsvRun, 'TabSeparated');
+    await store.insertRaw!('spans', Buffer.from(records.map((record) => keyed.span(record)).join('')));
+    await store.insertRaw!('spans', Buffer.from(records.map((record) => tsv.span(record)).join('')), 'TabSeparated');
+    await store.insertRaw!('span_events', Buffer.from(records.map((record) => keyed.events(record)).join('')));
+    await store.insertRaw!('span_events', Buffer.from(records.map((record) => tsv.events(record)).join('')), 'TabSeparated');
+    for (const table of ['spans', 'span_events'] as const) {
+      const read = (runId: string) =>
+        store.query<Record<string, unknown>>(
+          `SELECT * FROM ${store.database}.${table} FINAL WHERE run_id = ${sqlString(runId)} ORDER BY span_id, ${table === 'spans' ? 'name' : 'event_index'}`,
+        );
+      const [fromJson, fromTsv] = [await read(keyedRun.runId), await read(tsvRun.runId)];
+      expect(fromJson).toHaveLength(records.length);
+      expect(fromTsv.map((row) => ({ ...row, run_id: '' }))).toEqual(fromJson.map((row) => ({ ...row, run_id: '' })));
+    }
   });
 
   test('re-inserting a run never duplicates a span under FINAL', async () => {
