@@ -21,6 +21,7 @@ export interface DecodedTraces {
 }
 
 const ERRORS_KEPT_MAX = 5;
+const DAY_MS = 86_400_000;
 const HEX = /^[0-9a-fA-F]*$/;
 
 /**
@@ -61,6 +62,9 @@ export function decodeTraceRequest(body: unknown, encoding: OtlpEncoding, limits
         reject(spans.length, error, `resourceSpans[${r}].scopeSpans[${s}].scope`);
         return;
       }
+      // Spans of a scope nearly always share a run and a day: the last batch
+      // is reused while a span starts within its day and run window.
+      let last: { fromMs: number; toMs: number; batch: RunBatch } | undefined;
       for (let index = 0; index < spans.length; index += 1) {
         if (state.accepted + state.rejected >= limits.spansPerRequestMax) {
           throw new OtlpDecodeError(`resourceSpans[${r}].scopeSpans[${s}].spans[${index}]: more than ${limits.spansPerRequestMax} spans in one request`);
@@ -72,11 +76,17 @@ export function decodeTraceRequest(body: unknown, encoding: OtlpEncoding, limits
           reject(1, error, `resourceSpans[${r}].scopeSpans[${s}].spans[${index}]`);
           continue;
         }
-        const run = runOf(identity, record.startNs, limits.runWindowMs);
-        const key = `${run.runId}\u0000${run.recordedDate}`;
-        let batch = state.batches.get(key);
-        if (!batch) state.batches.set(key, (batch = { run, spans: [] }));
-        batch.spans.push(record);
+        const startMs = Number(record.startNs / 1_000_000n);
+        if (last === undefined || startMs < last.fromMs || startMs >= last.toMs) {
+          const run = runOf(identity, record.startNs, limits.runWindowMs);
+          const key = `${run.runId}\u0000${run.recordedDate}`;
+          let batch = state.batches.get(key);
+          if (!batch) state.batches.set(key, (batch = { run, spans: [] }));
+          const dayStartMs = Math.floor(startMs / DAY_MS) * DAY_MS;
+          const windowStartMs = Math.floor(startMs / limits.runWindowMs) * limits.runWindowMs;
+          last = { fromMs: Math.max(dayStartMs, windowStartMs), toMs: Math.min(dayStartMs + DAY_MS, windowStartMs + limits.runWindowMs), batch };
+        }
+        last.batch.spans.push(record);
         state.accepted += 1;
       }
     });
@@ -135,32 +145,47 @@ function scopeAttributesOf(scope: unknown, limits: ResolvedOtlpLimits): Attribut
 /** One span; `inherited` are the resource and scope attributes every span of the scope carries. */
 function spanAt(span: unknown, encoding: OtlpEncoding, limits: ResolvedOtlpLimits, nowNs: bigint, inherited: Attributes): SpanRecord {
   if (!isRecord(span)) throw new InvalidItem('', 'expected a Span object');
-  const traceId = field(span, 'traceId', (value) => idAt(value, 16, encoding, false));
-  const spanId = field(span, 'spanId', (value) => idAt(value, 8, encoding, false));
-  const parentSpanId = field(span, 'parentSpanId', (value) => idAt(value, 8, encoding, true));
-  const name = field(span, 'name', (value) => stringAt(value, limits.nameCharsMax));
-  const kind = field(span, 'kind', (value) => enumAt(value, 5));
-  const startNs = field(span, 'startTimeUnixNano', (value) => timeAt(value, limits, nowNs));
-  const endNs = field(span, 'endTimeUnixNano', (value) => timeAt(value, limits, nowNs));
-  if (endNs < startNs) throw new InvalidItem('.endTimeUnixNano', 'before startTimeUnixNano');
-  const attributes = field(span, 'attributes', (value) => attributesAt(value, encoding, limits, inherited));
-  const events = field(span, 'events', (value) => eventsAt(value, encoding, limits, nowNs));
-  const status = field(span, 'status', (value) => statusAt(value, limits));
-  return {
-    traceId,
-    spanId,
-    parentSpanId,
-    name,
-    // OTLP numbers SPAN_KIND_UNSPECIFIED as 0 and INTERNAL as 1; the OTel API
-    // (and the simulated spans) number INTERNAL as 0.
-    kind: Math.max(0, kind - 1),
-    startNs,
-    endNs,
-    statusCode: status.code,
-    statusMessage: status.message,
-    attributes,
-    events,
-  };
+  // The field being read, to name it in an InvalidItem (one try for all: no closure per field).
+  let name = 'traceId';
+  try {
+    const traceId = idAt(span.traceId, 16, encoding, false);
+    name = 'spanId';
+    const spanId = idAt(span.spanId, 8, encoding, false);
+    name = 'parentSpanId';
+    const parentSpanId = idAt(span.parentSpanId, 8, encoding, true);
+    name = 'name';
+    const spanName = stringAt(span.name, limits.nameCharsMax);
+    name = 'kind';
+    const kind = enumAt(span.kind, 5);
+    name = 'startTimeUnixNano';
+    const startNs = timeAt(span.startTimeUnixNano, limits, nowNs);
+    name = 'endTimeUnixNano';
+    const endNs = timeAt(span.endTimeUnixNano, limits, nowNs);
+    if (endNs < startNs) throw new InvalidItem('', 'before startTimeUnixNano');
+    name = 'attributes';
+    const attributes = attributesAt(span.attributes, encoding, limits, inherited);
+    name = 'events';
+    const events = eventsAt(span.events, encoding, limits, nowNs);
+    name = 'status';
+    const status = statusAt(span.status, limits);
+    return {
+      traceId,
+      spanId,
+      parentSpanId,
+      name: spanName,
+      // OTLP numbers SPAN_KIND_UNSPECIFIED as 0 and INTERNAL as 1; the OTel API
+      // (and the simulated spans) number INTERNAL as 0.
+      kind: Math.max(0, kind - 1),
+      startNs,
+      endNs,
+      statusCode: status.code,
+      statusMessage: status.message,
+      attributes,
+      events,
+    };
+  } catch (error) {
+    throw within(error, `.${name}`);
+  }
 }
 
 function eventsAt(value: unknown, encoding: OtlpEncoding, limits: ResolvedOtlpLimits, nowNs: bigint): SpanRecord['events'] {

@@ -58,6 +58,26 @@ describe('decodeTraceRequest', () => {
     );
   });
 
+  it('spans in one scope that cross run windows and days land in the batches runOf gives each (the reused last batch never leaks)', () => {
+    const starts = ['2026-03-01T22:59:59.999Z', '2026-03-01T23:00:00.000Z', '2026-03-01T23:59:59.999Z', '2026-03-02T00:00:00.000Z', '2026-03-01T23:30:00.000Z', '2026-03-02T00:00:00.001Z'];
+    for (const runId of [undefined, 'run-days']) {
+      const body = jsonRequest(starts.length, runId === undefined ? { service: 'billing' } : { service: 'billing', runId });
+      const spans = (body.resourceSpans as any[])[0].scopeSpans[0].spans;
+      starts.forEach((start, index) => {
+        spans[index].startTimeUnixNano = spans[index].endTimeUnixNano = (BigInt(Date.parse(start)) * 1_000_000n).toString();
+      });
+      const decoded = decodeTraceRequest(JSON.parse(JSON.stringify(body)), 'json', limits, BigInt(Date.parse('2026-03-03T00:00:00Z')) * 1_000_000n);
+      const placed = decoded.batches.flatMap((batch) => batch.spans.map((span) => [span.spanId, `${batch.run.runId} ${batch.run.recordedDate}`]));
+      const hour = (start: string) => start.slice(0, 13);
+      const expected = spans.map((span: any, index: number) => [
+        span.spanId,
+        `${runId ?? `billing@${hour(starts[index]!)}:00Z`} ${starts[index]!.slice(0, 10)}`,
+      ]);
+      expect(new Map(placed)).toEqual(new Map(expected));
+      expect(decoded.batches).toHaveLength(runId === undefined ? 3 : 2);
+    }
+  });
+
   it('converts every AnyValue kind', () => {
     const body = jsonRequest(1);
     firstSpan(body).attributes = [
