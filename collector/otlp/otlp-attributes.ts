@@ -45,9 +45,10 @@ export function wellFormed(text: string): string {
   return (text as string & { toWellFormed(): string }).toWellFormed();
 }
 
-/** An int64 sent as a JSON number or decimal string (or a protobufjs long string). */
+/** An int64 sent as a JSON number or decimal string (or read from protobuf: a bigint, or a protobufjs Long). */
 export function int64At(value: unknown): bigint | undefined {
   if (value === undefined || value === null) return undefined;
+  if (typeof value === 'bigint') return value;
   if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value);
   if (typeof value === 'string' && INT64_TEXT.test(value)) return BigInt(value);
   // protobufjs decodes 64-bit fields to Long objects (two 32-bit halves).

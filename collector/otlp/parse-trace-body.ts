@@ -1,7 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import type { OtlpEncoding } from './otlp-attributes.js';
 import { OtlpDecodeError } from './otlp-error.js';
-import { ExportTraceServiceRequest } from './trace-proto.js';
+import { readExportTraceRequest } from './trace-proto-reader.js';
 
 /** The media types of OTLP/HTTP trace requests. */
 export const OTLP_MEDIA_TYPES: Record<OtlpEncoding, string> = {
@@ -38,7 +38,8 @@ export function encodingOfContentType(contentType: string | undefined): OtlpEnco
 /**
  * Decompresses (gzip, at most `bytesMax` out, against zip bombs) and parses a
  * request body into the object `decodeTraceRequest` reads: JSON as parsed;
- * protobuf as the protobufjs message (int64 as Long, bytes as Uint8Array).
+ * protobuf read by trace-proto-reader.ts (the protobufjs message's shape,
+ * int64 as bigint, bytes as Uint8Array).
  */
 export function parseTraceBody(body: Buffer, encoding: OtlpEncoding, contentEncoding: string | undefined, bytesMax: number): unknown {
   const raw = decompress(body, contentEncoding, bytesMax);
@@ -50,9 +51,7 @@ export function parseTraceBody(body: Buffer, encoding: OtlpEncoding, contentEnco
     }
   }
   try {
-    // The decoded message is read as it is (no toObject copy, which cost as
-    // much as decoding): 64-bit fields are Long objects, bytes Uint8Array.
-    return ExportTraceServiceRequest.decode(raw);
+    return readExportTraceRequest(raw);
   } catch (error) {
     throw new OtlpDecodeError(`request body: malformed protobuf ExportTraceServiceRequest: ${(error as Error).message}`, { cause: error });
   }

@@ -67,9 +67,9 @@ describe('decodeTraceRequest', () => {
         spans[index].startTimeUnixNano = spans[index].endTimeUnixNano = (BigInt(Date.parse(start)) * 1_000_000n).toString();
       });
       const decoded = decodeTraceRequest(JSON.parse(JSON.stringify(body)), 'json', limits, BigInt(Date.parse('2026-03-03T00:00:00Z')) * 1_000_000n);
-      const placed = decoded.batches.flatMap((batch) => batch.spans.map((span) => [span.spanId, `${batch.run.runId} ${batch.run.recordedDate}`]));
+      const placed = decoded.batches.flatMap((batch) => batch.spans.map((span): [string, string] => [span.spanId, `${batch.run.runId} ${batch.run.recordedDate}`]));
       const hour = (start: string) => start.slice(0, 13);
-      const expected = spans.map((span: any, index: number) => [
+      const expected = spans.map((span: any, index: number): [string, string] => [
         span.spanId,
         `${runId ?? `billing@${hour(starts[index]!)}:00Z`} ${starts[index]!.slice(0, 10)}`,
       ]);
