@@ -21,6 +21,7 @@ const BENCHES: { name: string; args: string[] }[] = [
   { name: 'virtual-time', args: ['--seeds', '50', '--rounds', '5'] },
   { name: 'storage', args: full ? ['--seeds', '1000', '--rounds', '3'] : ['--seeds', '100', '--rounds', '5'] },
   { name: 'hot-paths', args: ['--rounds', '5'] },
+  { name: 'otlp-decode', args: ['--rounds', '5'] },
   { name: 'reports', args: ['--spans', '10000000', '--rounds', '5'] },
   { name: 'sweep', args: ['--seeds', '1000', '--rounds', full ? '3' : '1'] },
   { name: 'memory', args: ['--points', full ? '5000,10000,20000' : '500,1000,2000'] },
