@@ -61,10 +61,15 @@ export function text(attributes: Attributes, key: string): string {
   return attributeText(attributes[key]);
 }
 
-/** A count column from an attribute: a positive finite number, floored; anything else 0. */
+/**
+ * A count column from an attribute: a positive number below 10^21, floored;
+ * anything else 0. (From 10^21 up, JSON writes numbers in exponent form,
+ * e.g. `1e+21`, which ClickHouse 18.16 refuses for an integer column: one
+ * such span would hold back its whole spool segment.)
+ */
 export function count(attributes: Attributes, key: string): number {
   const value = Number(attributes[key] ?? 0);
-  return Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
+  return value > 0 && value < 1e21 ? Math.floor(value) : 0;
 }
 
 /** A span as a row of `spans`, with typed columns taken from its attributes. */

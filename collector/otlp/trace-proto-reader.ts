@@ -11,7 +11,8 @@
  * counts, schema URLs) are checked for their wire type and skipped. Anything
  * the wire format forbids throws ProtoReadError: a length past the end, a
  * varint over 10 bytes, a known field with the wrong wire type, a group
- * (deprecated, never written by OTLP exporters), invalid UTF-8 in a string.
+ * (deprecated, never written by OTLP exporters), invalid UTF-8 in a string,
+ * and messages nested deeper than protobufjs's recursion limit (100).
  */
 
 export class ProtoReadError extends Error {
@@ -27,7 +28,14 @@ const LENGTH_DELIMITED = 2;
 const FIXED32 = 5;
 
 const EMPTY_BYTES = new Uint8Array(0);
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+/**
+ * Deepest message nesting read (the request is 0, a span 3, its attributes'
+ * AnyValues 5, …): protobufjs's and protoc's default recursion limit, so the
+ * same requests are refused, and the recursion never runs out of stack.
+ */
+const DEPTH_MAX = 100;
+// ignoreBOM: a leading U+FEFF is part of the string (TextDecoder would drop it by default).
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 type Message = Record<string, unknown>;
 
@@ -37,6 +45,8 @@ class Reader {
     private readonly buffer: Buffer,
     public at: number,
     readonly end: number,
+    /** Messages this one is nested in (0: the request). */
+    readonly depth = 0,
   ) {}
 
   /** A varint as a number; exact up to 2^53 (tags, lengths, enums and booleans never come near). */
@@ -114,9 +124,11 @@ class Reader {
     return this.buffer.toString('latin1', start, end);
   }
 
+  /** The embedded message of a length-delimited field, one level deeper; refused past DEPTH_MAX. */
   sub(): Reader {
+    if (this.depth >= DEPTH_MAX) throw new ProtoReadError(`messages nested deeper than ${DEPTH_MAX}`, this.at);
     const [start, end] = this.delimited();
-    return new Reader(this.buffer, start, end);
+    return new Reader(this.buffer, start, end, this.depth + 1);
   }
 
   skip(wireType: number): void {
@@ -175,14 +187,19 @@ function push(message: Message, name: string, value: unknown): void {
   else list.push(value);
 }
 
+/** The oneof `value` of AnyValue: as protobuf says, the last member on the wire wins. */
+function oneof(message: Message, member: string, value: unknown): void {
+  for (const key in message) delete message[key];
+  message[member] = value;
+}
 const ANY_VALUE: Record<number, readonly [number, (reader: Reader, message: Message) => void]> = {
-  1: [LENGTH_DELIMITED, (r, m) => (m.stringValue = r.string())],
-  2: [VARINT, (r, m) => (m.boolValue = r.varint() % 2 ** 32 !== 0)],
-  3: [VARINT, (r, m) => (m.intValue = r.int64())],
-  4: [FIXED64, (r, m) => (m.doubleValue = r.double())],
-  5: [LENGTH_DELIMITED, (r, m) => (m.arrayValue = readMessage(r.sub(), {}, VALUES_OF_ARRAY))],
-  6: [LENGTH_DELIMITED, (r, m) => (m.kvlistValue = readMessage(r.sub(), {}, VALUES_OF_KVLIST))],
-  7: [LENGTH_DELIMITED, (r, m) => (m.bytesValue = r.bytes())],
+  1: [LENGTH_DELIMITED, (r, m) => oneof(m, 'stringValue', r.string())],
+  2: [VARINT, (r, m) => oneof(m, 'boolValue', r.varint() !== 0)],
+  3: [VARINT, (r, m) => oneof(m, 'intValue', r.int64())],
+  4: [FIXED64, (r, m) => oneof(m, 'doubleValue', r.double())],
+  5: [LENGTH_DELIMITED, (r, m) => oneof(m, 'arrayValue', readMessage(r.sub(), {}, VALUES_OF_ARRAY))],
+  6: [LENGTH_DELIMITED, (r, m) => oneof(m, 'kvlistValue', readMessage(r.sub(), {}, VALUES_OF_KVLIST))],
+  7: [LENGTH_DELIMITED, (r, m) => oneof(m, 'bytesValue', r.bytes())],
 };
 const KEY_VALUE: Record<number, readonly [number, (reader: Reader, message: Message) => void]> = {
   1: [LENGTH_DELIMITED, (r, m) => (m.key = r.string())],

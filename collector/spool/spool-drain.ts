@@ -124,15 +124,21 @@ export class SpoolDrain {
   }
 
   /**
-   * One insert per table and row format for the whole segment (a segment
-   * holds one format unless an earlier process wrote for another store). The
-   * rows are text already: a store whose `insertRaw` takes their format gets
-   * it as is, another the parsed rows.
+   * One insert per table for each run of consecutive records in the same row
+   * format — one per table for a whole segment, which holds one format unless
+   * a record fell back to JSONEachRow or an earlier process wrote for another
+   * store. Records stay in their order, so a span sent twice keeps its later
+   * version. The rows are text already: a store whose `insertRaw` takes their
+   * format gets it as is, another the parsed rows.
    */
   private async writeRows(records: readonly RawSpoolRecord[]): Promise<void> {
     await this.options.beforeWrite?.();
-    for (const format of new Set(records.map((record) => record.format))) {
-      const ofFormat = records.filter((record) => record.format === format);
+    for (let first = 0; first < records.length; ) {
+      const format = records[first]!.format;
+      let end = first + 1;
+      while (end < records.length && records[end]!.format === format) end++;
+      const ofFormat = records.slice(first, end);
+      first = end;
       const spans = Buffer.concat(ofFormat.map((record) => record.spans));
       const events = Buffer.concat(ofFormat.map((record) => record.events));
       const raw = this.store.insertRaw !== undefined && (format === 'JSONEachRow' || (this.store.rawFormats ?? []).includes(format));

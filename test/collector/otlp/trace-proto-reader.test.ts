@@ -29,7 +29,11 @@ const viaProtobufjs = (bytes: Uint8Array) => outcome(() => ExportTraceServiceReq
 const viaReader = (bytes: Uint8Array) => outcome(() => readExportTraceRequest(Buffer.from(bytes)));
 
 // Requests in protobufjs's object form, covering every field the reader reads or skips.
-const text = fc.string({ unit: 'grapheme', maxLength: 8 });
+// Some strings start with U+FEFF: a decoder that strips a byte-order mark would change them.
+const text = fc.oneof(
+  { arbitrary: fc.string({ unit: 'grapheme', maxLength: 8 }), weight: 9 },
+  { arbitrary: fc.string({ unit: 'grapheme', maxLength: 4 }).map((rest) => `\uFEFF${rest}`), weight: 1 },
+);
 const anyValue: fc.Arbitrary<Record<string, unknown>> = fc.letrec<{ value: Record<string, unknown> }>((tie) => ({
   value: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
@@ -97,7 +101,75 @@ const request = fc.record({
 });
 const encoded = request.map((object) => ExportTraceServiceRequest.encode(ExportTraceServiceRequest.fromObject(object)).finish());
 
+// Hand-written wire bytes, for what protobufjs's encoder never writes.
+const varint = (value: bigint): number[] => {
+  const bytes: number[] = [];
+  do {
+    let byte = Number(value & 0x7fn);
+    value >>= 7n;
+    if (value) byte |= 0x80;
+    bytes.push(byte);
+  } while (value);
+  return bytes;
+};
+const delimited = (field: number, payload: number[]): number[] => [...varint(BigInt(field * 8 + 2)), ...varint(BigInt(payload.length)), ...payload];
+const varintField = (field: number, value: bigint): number[] => [...varint(BigInt(field * 8)), ...varint(value)];
+const fixed64 = (field: number, value: bigint): number[] => {
+  const bytes = Buffer.alloc(8);
+  bytes.writeBigUInt64LE(value);
+  return [...varint(BigInt(field * 8 + 1)), ...bytes];
+};
+const utf8 = (value: string): number[] => [...Buffer.from(value, 'utf8')];
+/** A request of one valid span with one attribute `a` whose AnyValue is `anyValue`. */
+const oneAttribute = (anyValue: number[]): Uint8Array =>
+  Uint8Array.from(
+    delimited(
+      1,
+      delimited(
+        2,
+        delimited(2, [
+          ...delimited(1, Array<number>(16).fill(1)),
+          ...delimited(2, Array<number>(8).fill(2)),
+          ...delimited(5, utf8('n')),
+          ...fixed64(7, 1_700_000_000_000_000_000n),
+          ...fixed64(8, 1_700_000_000_000_000_001n),
+          ...delimited(9, [...delimited(1, utf8('a')), ...delimited(2, anyValue)]),
+        ]),
+      ),
+    ),
+  );
+
 describe('the protobuf reader gives decodeTraceRequest what protobufjs gives it', () => {
+  it('for wire bytes an encoder does not write: a oneof twice (the last wins), a non-canonical bool, a leading BOM', () => {
+    for (const [what, anyValue, attribute] of [
+      ['string then int', [...delimited(1, utf8('x')), ...varintField(3, 5n)], 5],
+      ['int then string', [...varintField(3, 5n), ...delimited(1, utf8('x'))], 'x'],
+      ['bool as the varint 2^32', varintField(2, 1n << 32n), true],
+      ['a string that starts with U+FEFF', delimited(1, utf8('\uFEFFhello')), '\uFEFFhello'],
+    ] as const) {
+      const body = oneAttribute([...anyValue]);
+      const read = viaReader(body) as { batches: { spans: { attributes: Record<string, unknown> }[] }[] };
+      expect(read.batches[0]!.spans[0]!.attributes.a, what).toEqual(attribute);
+      expect(read, what).toEqual(viaProtobufjs(body));
+    }
+  });
+
+  it('refuses messages nested past protobufjs\'s recursion limit (100) with a ProtoReadError, as protobufjs refuses them; never a stack overflow', () => {
+    const nestedArrays = (depth: number): number[] => {
+      let value = delimited(1, utf8('leaf'));
+      for (let level = 0; level < depth; level++) value = delimited(5, delimited(1, value));
+      return value;
+    };
+    expect(() => readExportTraceRequest(Buffer.from(oneAttribute(nestedArrays(3_000))))).toThrow(ProtoReadError);
+    // A span's attribute AnyValue is at depth 5, each array level adds 2: 47 levels reach 99 and 100, 48 pass it.
+    for (const depth of [2, 3, 4, 46, 47, 48, 49]) {
+      const body = oneAttribute(nestedArrays(depth));
+      expect(viaReader(body), `depth ${depth}`).toEqual(viaProtobufjs(body));
+    }
+    expect(viaReader(oneAttribute(nestedArrays(47)))).toHaveProperty('decodeError');
+    expect(viaReader(oneAttribute(nestedArrays(48)))).toEqual({ parseError: true, readError: true });
+  });
+
   it('for what the official exporter serializer writes', () => {
     const bytes = ProtobufTraceSerializer.serializeRequest(sdkSpans(30, { 'service.name': 'reader-test', 'baton.run.id': 'r', 'baton.seed': 3 }))!;
     const decoded = viaReader(bytes) as { acceptedSpans: number };

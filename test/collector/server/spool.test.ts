@@ -85,36 +85,40 @@ describe('Spool', () => {
 });
 
 describe('SpoolDrain', () => {
-  it('writes each record in a format the store takes: JSONCompactEachRow records are parsed into rows for a store that only takes JSONEachRow', async () => {
+  it('writes each record in a format the store takes, in record order: JSONCompactEachRow records are parsed into rows for a store that only takes JSONEachRow', async () => {
     const dir = tempDir('spool');
     const spool = await Spool.open({ dir });
-    const compact = encodeSpoolRecord(spoolRecordOf([{ run, spans: [span(1), span(2)] }]), 'JSONCompactEachRow');
-    await spool.append(compact);
+    const compact = (...indexes: number[]) => encodeSpoolRecord(spoolRecordOf([{ run, spans: indexes.map(span) }]), 'JSONCompactEachRow');
+    await spool.append(compact(1, 2));
     await spool.append(frame(3));
+    await spool.append(compact(4));
     await spool.sealActive();
     const store = new MemoryStore();
-    const raw: { table: string; format: string | undefined; text: string }[] = [];
+    const inserts: string[] = [];
+    const insertRows = store.insert.bind(store);
     const rawStore = Object.assign(store, {
       rawFormats: ['JSONEachRow'] as const,
+      insert: async (table: TableName, rows: readonly object[]) => {
+        if (table === 'spans') inserts.push(`rows ${rows.map((row) => (row as { name: string }).name).join(',')}`);
+        await insertRows(table, rows);
+      },
       insertRaw: async (table: TableName, text: Buffer, format?: RawRowFormat) => {
-        raw.push({ table, format, text: text.toString('utf8') });
-        await store.insert(table, rowsOf(text, 'JSONEachRow', table));
+        const rows = rowsOf<{ name: string }>(text, 'JSONEachRow', table);
+        if (table === 'spans') inserts.push(`raw ${format} ${rows.map((row) => row.name).join(',')}`);
+        await insertRows(table, rows);
       },
     });
     const drain = new SpoolDrain(spool, rawStore, { intervalMs: 5 });
     drain.start();
-    await waitFor(() => store.spanIds().length === 3, 5_000, 'all three spans');
+    await waitFor(() => store.spanIds().length === 4, 5_000, 'all four spans');
     await drain.stop();
     await spool.close();
-    // Only the JSONEachRow record went through insertRaw; the compact one arrived as row objects.
-    expect(raw.map(({ table, format }) => [table, format])).toEqual([
-      ['spans', 'JSONEachRow'],
-      ['span_events', 'JSONEachRow'],
-    ]);
-    const expected = spoolRecordOf([{ run, spans: [span(1), span(2), span(3)] }]);
+    // Only the JSONEachRow record went through insertRaw; the compact ones arrived as row objects, in record order.
+    expect(inserts).toEqual(['rows span-1,span-2', 'raw JSONEachRow span-3', 'rows span-4']);
+    const expected = spoolRecordOf([{ run, spans: [span(1), span(2), span(3), span(4)] }]);
     const stored = [...store.rows.get('spans')!.values()].sort((a, b) => String(a.span_id).localeCompare(String(b.span_id)));
     expect(stored).toEqual(expected.spans);
-    expect([...store.rows.get('span_events')!.values()]).toHaveLength(3);
+    expect([...store.rows.get('span_events')!.values()]).toHaveLength(4);
   });
 
   it('deletes a segment only after the store acknowledged it, retrying with doubling backoff', async () => {

@@ -120,6 +120,17 @@ describe.each(cases)('storage on $name', (engine) => {
     }
   });
 
+  test('a count attribute too large for an integer column (1e21, 1.5e300) stores 0 instead of failing the insert', async () => {
+    const run = runColumns('run-huge-count');
+    const records = [1e21, 1.5e300, 1e18].map((tokens, index) => ({ ...spanRecord(index), attributes: { 'gen_ai.usage.input_tokens': tokens } }));
+    const lines = new RunRowLines(run);
+    await store.insertRaw!('spans', Buffer.from(records.map((record) => lines.span(record)).join('')));
+    const back = await store.query<{ input_tokens: string }>(
+      `SELECT input_tokens FROM ${store.database}.spans FINAL WHERE run_id = ${sqlString(run.runId)} ORDER BY span_id`,
+    );
+    expect(back.map((row) => row.input_tokens)).toEqual(['0', '0', '1000000000000000000']);
+  });
+
   test('re-inserting a run never duplicates a span under FINAL', async () => {
     const run = runColumns('run-reinsert');
     const rows = Array.from({ length: 40 }, (_, index) => spanRow(spanRecord(index), run));
