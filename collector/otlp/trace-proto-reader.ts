@@ -187,26 +187,41 @@ function push(message: Message, name: string, value: unknown): void {
   else list.push(value);
 }
 
-/** The oneof `value` of AnyValue: as protobuf says, the last member on the wire wins. */
-function oneof(message: Message, member: string, value: unknown): void {
-  for (const key in message) delete message[key];
-  message[member] = value;
+/**
+ * An AnyValue with no oneof member yet: as protobuf says, the last member on
+ * the wire wins, so a member read after another replaces it. (The check is
+ * of named properties, which stay fast; a second member is rare.)
+ */
+function only(message: Message): Message {
+  if (
+    message.stringValue !== undefined ||
+    message.boolValue !== undefined ||
+    message.intValue !== undefined ||
+    message.doubleValue !== undefined ||
+    message.arrayValue !== undefined ||
+    message.kvlistValue !== undefined ||
+    message.bytesValue !== undefined
+  ) {
+    for (const key of Object.keys(message)) delete message[key];
+  }
+  return message;
 }
+const anyValue = (reader: Reader): Message => readMessage(reader.sub(), {}, ANY_VALUE);
 const ANY_VALUE: Record<number, readonly [number, (reader: Reader, message: Message) => void]> = {
-  1: [LENGTH_DELIMITED, (r, m) => oneof(m, 'stringValue', r.string())],
-  2: [VARINT, (r, m) => oneof(m, 'boolValue', r.varint() !== 0)],
-  3: [VARINT, (r, m) => oneof(m, 'intValue', r.int64())],
-  4: [FIXED64, (r, m) => oneof(m, 'doubleValue', r.double())],
-  5: [LENGTH_DELIMITED, (r, m) => oneof(m, 'arrayValue', readMessage(r.sub(), {}, VALUES_OF_ARRAY))],
-  6: [LENGTH_DELIMITED, (r, m) => oneof(m, 'kvlistValue', readMessage(r.sub(), {}, VALUES_OF_KVLIST))],
-  7: [LENGTH_DELIMITED, (r, m) => oneof(m, 'bytesValue', r.bytes())],
+  1: [LENGTH_DELIMITED, (r, m) => (only(m).stringValue = r.string())],
+  2: [VARINT, (r, m) => (only(m).boolValue = r.varint() !== 0)],
+  3: [VARINT, (r, m) => (only(m).intValue = r.int64())],
+  4: [FIXED64, (r, m) => (only(m).doubleValue = r.double())],
+  5: [LENGTH_DELIMITED, (r, m) => (only(m).arrayValue = readMessage(r.sub(), {}, VALUES_OF_ARRAY))],
+  6: [LENGTH_DELIMITED, (r, m) => (only(m).kvlistValue = readMessage(r.sub(), {}, VALUES_OF_KVLIST))],
+  7: [LENGTH_DELIMITED, (r, m) => (only(m).bytesValue = r.bytes())],
 };
 const KEY_VALUE: Record<number, readonly [number, (reader: Reader, message: Message) => void]> = {
   1: [LENGTH_DELIMITED, (r, m) => (m.key = r.string())],
-  2: [LENGTH_DELIMITED, (r, m) => (m.value = readMessage(r.sub(), {}, ANY_VALUE))],
+  2: [LENGTH_DELIMITED, (r, m) => (m.value = anyValue(r))],
 };
 const VALUES_OF_ARRAY: Record<number, readonly [number, (reader: Reader, message: Message) => void]> = {
-  1: [LENGTH_DELIMITED, (r, m) => push(m, 'values', readMessage(r.sub(), {}, ANY_VALUE))],
+  1: [LENGTH_DELIMITED, (r, m) => push(m, 'values', anyValue(r))],
 };
 const VALUES_OF_KVLIST: Record<number, readonly [number, (reader: Reader, message: Message) => void]> = {
   1: [LENGTH_DELIMITED, (r, m) => push(m, 'values', keyValue(r))],
