@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
+import { insertRowText } from '../../collector/store/row-text.js';
 import type { RawRowFormat, SpanStore } from '../../collector/store/span-store.js';
 import type { RunRow, ViolationRow } from '../../collector/store/rows.js';
-import type { TableName } from '../../collector/store/schema.js';
 import { finalTable } from '../../reports/sql.js';
 import type { Scenario } from '../../scenarios/format/load-scenario.js';
 import { EXIT } from '../exit-codes.js';
@@ -173,22 +173,9 @@ function emptyBatch(): Batch {
 
 /** Writes one batch. Runs go last: a stored run row means its spans are stored. */
 async function writeBatch(store: SpanStore, batch: Batch): Promise<void> {
-  await insertText(store, 'spans', batch.spans, batch.format);
-  await insertText(store, 'span_events', batch.events, batch.format);
+  await insertRowText(store, 'spans', Buffer.concat(batch.spans), batch.format);
+  await insertRowText(store, 'span_events', Buffer.concat(batch.events), batch.format);
   if (batch.violations.length > 0) await store.insert('violations', batch.violations);
   if (batch.runs.length > 0) await store.insert('runs', batch.runs);
 }
 
-/**
- * Inserts rows given as text: as is where the store takes raw text, else
- * (JSONEachRow only; runSweep picks JSONCompactEachRow only for stores that
- * take it raw) parsed back into rows.
- */
-async function insertText(store: SpanStore, table: TableName, chunks: readonly Uint8Array[], format: RawRowFormat): Promise<void> {
-  const text = Buffer.concat(chunks);
-  if (text.length === 0) return;
-  if (store.insertRaw) return format === 'JSONEachRow' ? store.insertRaw(table, text) : store.insertRaw(table, text, format);
-  if (format !== 'JSONEachRow') throw new Error(`${format} rows need a store with insertRaw`);
-  const rows = text.toString('utf8').split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as object);
-  await store.insert(table, rows);
-}

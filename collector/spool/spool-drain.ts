@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
+import { insertRowText } from '../store/row-text.js';
 import type { RunRow } from '../store/rows.js';
 import type { SpanStore } from '../store/span-store.js';
 import { sqlIdentifier, sqlString } from '../store/sql.js';
 import type { SealedSegment, Spool } from './spool.js';
-import { decodeSegmentRaw, rowsOf, type RawSpoolRecord, type SpoolRun } from './spool-record.js';
+import { decodeSegmentRaw, type RawSpoolRecord, type SpoolRun } from './spool-record.js';
 
 /** Pacing of the drain. Defaults are set where read. */
 export interface SpoolDrainOptions {
@@ -139,14 +140,8 @@ export class SpoolDrain {
       while (end < records.length && records[end]!.format === format) end++;
       const ofFormat = records.slice(first, end);
       first = end;
-      const spans = Buffer.concat(ofFormat.map((record) => record.spans));
-      const events = Buffer.concat(ofFormat.map((record) => record.events));
-      const raw = this.store.insertRaw !== undefined && (format === 'JSONEachRow' || (this.store.rawFormats ?? []).includes(format));
-      for (const [table, text] of [['spans', spans], ['span_events', events]] as const) {
-        if (text.length === 0) continue;
-        if (raw) await this.store.insertRaw!(table, text, format);
-        else await this.store.insert(table, rowsOf(text, format, table));
-      }
+      await insertRowText(this.store, 'spans', Buffer.concat(ofFormat.map((record) => record.spans)), format);
+      await insertRowText(this.store, 'span_events', Buffer.concat(ofFormat.map((record) => record.events)), format);
     }
     await this.recordNewRuns(records.flatMap((record) => record.runs));
   }

@@ -4,9 +4,9 @@ import { RunRowLines } from '../span-lines.js';
 import { spanEventRows, spanRow } from '../span-rows.js';
 import { JsonLines } from './json-lines.js';
 import type { SpanEventRow, SpanRow } from '../store/rows.js';
-import { tableColumns, type TableName } from '../store/schema.js';
+import { rowsOf } from '../store/row-text.js';
 import type { RawRowFormat, SpanStore } from '../store/span-store.js';
-import { parseTsvString, parseTsvStrings, UnrepresentableInTsv } from '../tsv-text.js';
+import { UnrepresentableInTsv } from '../tsv-text.js';
 
 /**
  * One accepted batch as rows: what `decodeSegment` gives back (tests and
@@ -202,45 +202,4 @@ function lineCount(text: Buffer): number {
   let count = 0;
   for (let at = text.indexOf(0x0a); at >= 0; at = text.indexOf(0x0a, at + 1)) count += 1;
   return count;
-}
-
-/** Rows of `table` as text in `format` → row objects (keys in column order, values of the types the row interfaces declare). */
-export function rowsOf<Row>(text: Buffer, format: RawRowFormat, table: TableName): Row[] {
-  const lines = text
-    .toString('utf8')
-    .split('\n')
-    .filter((line) => line.length > 0);
-  if (format === 'JSONEachRow') return lines.map((line) => JSON.parse(line) as Row);
-  const columns = tableColumns(table);
-  const valuesOf = format === 'JSONCompactEachRow' ? (line: string) => JSON.parse(line) as unknown[] : (line: string) => tsvValues(line, columns);
-  return lines.map((line) => {
-    const values = valuesOf(line);
-    return Object.fromEntries(columns.map((column, index) => [column, values[index]])) as Row;
-  });
-}
-
-/**
- * Integer columns whose row values are numbers; the others (nanosecond times,
- * UInt64) are strings, as in `SpanRow` and `SpanEventRow`.
- */
-const NUMBER_COLUMNS = new Set([
-  'seed',
-  'kind',
-  'status_code',
-  'handoff_attempt',
-  'handoff_schema_version',
-  'context_bytes',
-  'context_tokens',
-  'input_tokens',
-  'output_tokens',
-  'event_index',
-]);
-
-/** A TabSeparated line of `spans` or `span_events` as its values (escaped tabs and newlines are `\t`, `\n`: splitting is safe). */
-function tsvValues(line: string, columns: readonly string[]): unknown[] {
-  return line.split('\t').map((field, index) => {
-    const column = columns[index]!;
-    if (column.startsWith('attributes.')) return parseTsvStrings(field);
-    return NUMBER_COLUMNS.has(column) ? Number(field) : parseTsvString(field);
-  });
 }

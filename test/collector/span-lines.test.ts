@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { RunRowLines } from '../../collector/span-lines.js';
 import { spanEventRows, spanRow, type RunColumns, type SpanRecord } from '../../collector/span-rows.js';
 import type { RawRowFormat } from '../../collector/store/span-store.js';
-import { rowsOf } from '../../collector/spool/spool-record.js';
+import { rowsOf } from '../../collector/store/row-text.js';
 import { UnrepresentableInTsv } from '../../collector/tsv-text.js';
 
 const text = fc.string({ unit: 'binary', maxLength: 10 });
