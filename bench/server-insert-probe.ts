@@ -37,37 +37,36 @@ async function cachedRuns(seeds: number): Promise<RunSpans[]> {
   return runs;
 }
 
-/** ServerStore with the insert of commit a1f853a: rows handed to @clickhouse/client as `values`, 100 k per request. */
-function legacyInsert(store: ServerStore, url: string): SpanStore {
-  const client = createClient({ url });
+/** A store that reads through `store` and inserts with `insert`: the probe's variants of the insert path. */
+function withInsert(store: ServerStore, insert: SpanStore['insert'], close: () => Promise<void> = async () => {}): SpanStore {
   return {
     engine: 'server',
     database: store.database,
     migrate: () => store.migrate(),
     query: (sql) => store.query(sql),
     command: (sql) => store.command(sql),
-    close: async () => client.close(),
-    async insert(table: TableName, rows: readonly object[]) {
+    close,
+    insert,
+  };
+}
+
+/** ServerStore with the insert of commit a1f853a: rows handed to @clickhouse/client as `values`, 100 k per request. */
+function legacyInsert(store: ServerStore, url: string): SpanStore {
+  const client = createClient({ url });
+  return withInsert(
+    store,
+    async (table: TableName, rows: readonly object[]) => {
       for (let start = 0; start < rows.length; start += 100_000) {
         await client.insert({ table: `${store.database}.${table}`, values: rows.slice(start, start + 100_000), format: 'JSONEachRow' });
       }
     },
-  };
+    () => client.close(),
+  );
 }
 
 /** A store whose insert builds one JSONEachRow Buffer per batch and sends it with insertRaw (the attempt that measured 0.174). */
 function bufferInsert(store: ServerStore): SpanStore {
-  return {
-    engine: 'server',
-    database: store.database,
-    migrate: () => store.migrate(),
-    query: (sql) => store.query(sql),
-    command: (sql) => store.command(sql),
-    close: async () => {},
-    async insert(table: TableName, rows: readonly object[]) {
-      await store.insertRaw(table, jsonEachRow(rows));
-    },
-  };
+  return withInsert(store, (table: TableName, rows: readonly object[]) => store.insertRaw(table, jsonEachRow(rows)));
 }
 
 async function sinkWrite(store: SpanStore, runs: readonly RunSpans[], options: SpanSinkOptions): Promise<void> {
