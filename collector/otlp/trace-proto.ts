@@ -6,7 +6,9 @@ import protobuf from 'protobufjs';
  * collector/trace/v1/trace_service.proto) and google/rpc/status.proto. Field
  * numbers and types are the official ones; fields baton does not read
  * (entity refs, Status.details) are left out, so protobufjs skips them as
- * unknown fields, which the protobuf wire format allows.
+ * unknown fields, which the protobuf wire format allows. The collector encodes
+ * its responses with these types; requests are read by trace-proto-reader.ts,
+ * which follows the same messages (tests compare the two).
  */
 const OTLP_TRACE_PROTO = `
 syntax = "proto3";
