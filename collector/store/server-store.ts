@@ -151,17 +151,7 @@ export class ServerStore implements SpanStore {
   /** `insert` of rows that are JSONEachRow (or TabSeparated) text already: one request, the text as its body. */
   async insertRaw(table: TableName, text: Buffer, format: RawRowFormat = 'JSONEachRow'): Promise<void> {
     if (!this.rawFormats.includes(format)) throw new StoreError('BATON_ERR_STORE_INSERT', `insert into ${table}: the server store does not take ${format} rows`);
-    await this.call(`insert into ${table}`, 'BATON_ERR_STORE_INSERT', async (queryId) => {
-      const { stream } = await this.client.exec({
-        query: `INSERT INTO ${this.database}.${table} FORMAT ${format}`,
-        query_id: queryId,
-        // A fresh stream per attempt: a retry sends the whole text again.
-        values: Readable.from([text]),
-        ...(this.options.cluster === undefined ? {} : { clickhouse_settings: { insert_distributed_sync: 1 } }),
-      });
-      stream.resume();
-      await new Promise<void>((resolve, reject) => stream.on('end', resolve).on('error', reject));
-    });
+    await this.insertBody(table, format, [text]);
   }
 
   /**
@@ -174,12 +164,17 @@ export class ServerStore implements SpanStore {
    */
   async insertJsonEachRowText(table: TableName, pieces: readonly string[]): Promise<void> {
     if (pieces.length === 0) return;
+    await this.insertBody(table, 'JSONEachRow', pieces);
+  }
+
+  /** One INSERT of `table` whose body is `chunks` in order (rows in `format`), retried as a whole. */
+  private async insertBody(table: TableName, format: RawRowFormat, chunks: readonly (Buffer | string)[]): Promise<void> {
     await this.call(`insert into ${table}`, 'BATON_ERR_STORE_INSERT', async (queryId) => {
       const { stream } = await this.client.exec({
-        query: `INSERT INTO ${this.database}.${table} FORMAT JSONEachRow`,
+        query: `INSERT INTO ${this.database}.${table} FORMAT ${format}`,
         query_id: queryId,
         // A fresh stream per attempt: a retry sends the whole text again.
-        values: Readable.from(pieces),
+        values: Readable.from(chunks),
         ...(this.options.cluster === undefined ? {} : { clickhouse_settings: { insert_distributed_sync: 1 } }),
       });
       stream.resume();
