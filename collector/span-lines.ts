@@ -1,4 +1,4 @@
-import { attributeText, count, spanEventRows, spanRow, text, type RunColumns, type SpanRecord } from './span-rows.js';
+import { attributeColumns, attributeText, spanEventRows, spanRow, type RunColumns, type SpanRecord } from './span-rows.js';
 import type { RawRowFormat } from './store/span-store.js';
 import { tsvString, tsvStrings, tsvUnsigned, UnrepresentableInTsv } from './tsv-text.js';
 
@@ -71,32 +71,26 @@ export class RunRowLines {
     if (this.plain || !wellTyped(span)) return this.line(spanRow(span, this.run));
     if (this.format === 'JSONCompactEachRow') return this.compactSpan(span);
     if (this.format === 'TabSeparated') return this.tsvSpan(span);
-    const a = span.attributes;
-    const keys = Object.keys(a).sort();
-    const values = keys.map((key) => attributeText(a[key]));
+    const c = attributeColumns(span.attributes);
     const durationNs = span.endNs > span.startNs ? span.endNs - span.startNs : 0n;
     return (
       `${this.spanPrefix},"trace_id":${q(span.traceId)},"span_id":${q(span.spanId)},"parent_span_id":${q(span.parentSpanId)},` +
       `"name":${q(span.name)},"kind":${span.kind},"start_ns":"${span.startNs}","end_ns":"${span.endNs}","duration_ns":"${durationNs}",` +
       `"status_code":${span.statusCode},"status_message":${q(span.statusMessage)},` +
-      `"operation":${q(text(a, 'gen_ai.operation.name'))},"workflow_id":${q(text(a, 'baton.workflow.id'))},` +
-      `"task_id":${q(text(a, 'baton.task.id'))},"agent_name":${q(text(a, 'gen_ai.agent.name'))},` +
-      `"coordination_kind":${q(text(a, 'baton.coordination.kind'))},"handoff_id":${q(text(a, 'baton.handoff.id'))},` +
-      `"handoff_source":${q(text(a, 'baton.handoff.source') || text(a, 'gen_ai.agent.handoff.source.name'))},` +
-      `"handoff_target":${q(text(a, 'baton.handoff.target') || text(a, 'gen_ai.agent.handoff.target.name'))},` +
-      `"handoff_phase":${q(text(a, 'baton.handoff.phase'))},"handoff_outcome":${q(text(a, 'baton.handoff.outcome'))},` +
-      `"handoff_attempt":${count(a, 'baton.handoff.attempt')},"handoff_schema_version":${count(a, 'baton.handoff.schema_version')},` +
-      `"context_bytes":${count(a, 'baton.handoff.context_bytes')},"context_tokens":${count(a, 'baton.handoff.context_tokens')},` +
-      `"input_tokens":${count(a, 'gen_ai.usage.input_tokens')},"output_tokens":${count(a, 'gen_ai.usage.output_tokens')},` +
-      `"error_type":${q(text(a, 'error.type'))},"attributes.key":${q(keys)},"attributes.value":${q(values)}}\n`
+      `"operation":${q(c.operation)},"workflow_id":${q(c.workflowId)},"task_id":${q(c.taskId)},"agent_name":${q(c.agentName)},` +
+      `"coordination_kind":${q(c.coordinationKind)},"handoff_id":${q(c.handoffId)},` +
+      `"handoff_source":${q(c.handoffSource)},"handoff_target":${q(c.handoffTarget)},` +
+      `"handoff_phase":${q(c.handoffPhase)},"handoff_outcome":${q(c.handoffOutcome)},` +
+      `"handoff_attempt":${c.handoffAttempt},"handoff_schema_version":${c.handoffSchemaVersion},` +
+      `"context_bytes":${c.contextBytes},"context_tokens":${c.contextTokens},` +
+      `"input_tokens":${c.inputTokens},"output_tokens":${c.outputTokens},` +
+      `"error_type":${q(c.errorType)},"attributes.key":${q(c.keys)},"attributes.value":${q(c.values)}}\n`
     );
   }
 
   /** `span` as a JSONCompactEachRow line: the values of `spanRow`, in the same order. */
   private compactSpan(span: SpanRecord): string {
-    const a = span.attributes;
-    const keys = Object.keys(a).sort();
-    const values = keys.map((key) => attributeText(a[key]));
+    const c = attributeColumns(span.attributes);
     const durationNs = span.endNs > span.startNs ? span.endNs - span.startNs : 0n;
     const columns = q([
       span.traceId,
@@ -109,25 +103,25 @@ export class RunRowLines {
       durationNs.toString(),
       span.statusCode,
       span.statusMessage,
-      text(a, 'gen_ai.operation.name'),
-      text(a, 'baton.workflow.id'),
-      text(a, 'baton.task.id'),
-      text(a, 'gen_ai.agent.name'),
-      text(a, 'baton.coordination.kind'),
-      text(a, 'baton.handoff.id'),
-      text(a, 'baton.handoff.source') || text(a, 'gen_ai.agent.handoff.source.name'),
-      text(a, 'baton.handoff.target') || text(a, 'gen_ai.agent.handoff.target.name'),
-      text(a, 'baton.handoff.phase'),
-      text(a, 'baton.handoff.outcome'),
-      count(a, 'baton.handoff.attempt'),
-      count(a, 'baton.handoff.schema_version'),
-      count(a, 'baton.handoff.context_bytes'),
-      count(a, 'baton.handoff.context_tokens'),
-      count(a, 'gen_ai.usage.input_tokens'),
-      count(a, 'gen_ai.usage.output_tokens'),
-      text(a, 'error.type'),
-      keys,
-      values,
+      c.operation,
+      c.workflowId,
+      c.taskId,
+      c.agentName,
+      c.coordinationKind,
+      c.handoffId,
+      c.handoffSource,
+      c.handoffTarget,
+      c.handoffPhase,
+      c.handoffOutcome,
+      c.handoffAttempt,
+      c.handoffSchemaVersion,
+      c.contextBytes,
+      c.contextTokens,
+      c.inputTokens,
+      c.outputTokens,
+      c.errorType,
+      c.keys,
+      c.values,
     ]);
     return `${this.compactSpanPrefix}${columns.slice(1)}\n`;
   }
@@ -135,22 +129,16 @@ export class RunRowLines {
   /** `span` as a TabSeparated line: the values of `spanRow`, in the same order. */
   private tsvSpan(span: SpanRecord): string {
     if (this.tsvSpanPrefix === undefined) throw new UnrepresentableInTsv('the run columns');
-    const a = span.attributes;
-    const keys = Object.keys(a).sort();
-    const values = keys.map((key) => attributeText(a[key]));
+    const c = attributeColumns(span.attributes);
     const durationNs = span.endNs > span.startNs ? span.endNs - span.startNs : 0n;
-    const t = (key: string): string => tsvString(text(a, key));
-    const n = (key: string): string => tsvUnsigned(count(a, key));
     return (
       `${this.tsvSpanPrefix}${tsvString(span.traceId)}\t${tsvString(span.spanId)}\t${tsvString(span.parentSpanId)}\t${tsvString(span.name)}\t` +
       `${tsvUnsigned(span.kind)}\t${span.startNs}\t${span.endNs}\t${durationNs}\t${tsvUnsigned(span.statusCode)}\t${tsvString(span.statusMessage)}\t` +
-      `${t('gen_ai.operation.name')}\t${t('baton.workflow.id')}\t${t('baton.task.id')}\t${t('gen_ai.agent.name')}\t` +
-      `${t('baton.coordination.kind')}\t${t('baton.handoff.id')}\t` +
-      `${tsvString(text(a, 'baton.handoff.source') || text(a, 'gen_ai.agent.handoff.source.name'))}\t` +
-      `${tsvString(text(a, 'baton.handoff.target') || text(a, 'gen_ai.agent.handoff.target.name'))}\t` +
-      `${t('baton.handoff.phase')}\t${t('baton.handoff.outcome')}\t${n('baton.handoff.attempt')}\t${n('baton.handoff.schema_version')}\t` +
-      `${n('baton.handoff.context_bytes')}\t${n('baton.handoff.context_tokens')}\t${n('gen_ai.usage.input_tokens')}\t${n('gen_ai.usage.output_tokens')}\t` +
-      `${t('error.type')}\t${tsvStrings(keys)}\t${tsvStrings(values)}\n`
+      `${tsvString(c.operation)}\t${tsvString(c.workflowId)}\t${tsvString(c.taskId)}\t${tsvString(c.agentName)}\t` +
+      `${tsvString(c.coordinationKind)}\t${tsvString(c.handoffId)}\t${tsvString(c.handoffSource)}\t${tsvString(c.handoffTarget)}\t` +
+      `${tsvString(c.handoffPhase)}\t${tsvString(c.handoffOutcome)}\t${tsvUnsigned(c.handoffAttempt)}\t${tsvUnsigned(c.handoffSchemaVersion)}\t` +
+      `${tsvUnsigned(c.contextBytes)}\t${tsvUnsigned(c.contextTokens)}\t${tsvUnsigned(c.inputTokens)}\t${tsvUnsigned(c.outputTokens)}\t` +
+      `${tsvString(c.errorType)}\t${tsvStrings(c.keys)}\t${tsvStrings(c.values)}\n`
     );
   }
 

@@ -72,10 +72,152 @@ export function count(attributes: Attributes, key: string): number {
   return value > 0 && value < 1e21 ? Math.floor(value) : 0;
 }
 
-/** A span as a row of `spans`, with typed columns taken from its attributes. */
+/**
+ * What the `spans` row takes from a span's attributes: the typed columns and
+ * the Nested key/value arrays (keys sorted). One pass over the sorted keys
+ * fills them all — the SDK's attribute objects are in dictionary mode, where
+ * looking up 19 names one by one costs more than the pass (BENCHMARKS.md). The
+ * one place that says which attribute feeds which column: `spanRow` and every
+ * line builder of `RunRowLines` read it.
+ */
+export interface AttributeColumns {
+  operation: string;
+  workflowId: string;
+  taskId: string;
+  agentName: string;
+  coordinationKind: string;
+  handoffId: string;
+  /** `baton.handoff.source`, else `gen_ai.agent.handoff.source.name`. */
+  handoffSource: string;
+  /** `baton.handoff.target`, else `gen_ai.agent.handoff.target.name`. */
+  handoffTarget: string;
+  handoffPhase: string;
+  handoffOutcome: string;
+  handoffAttempt: number;
+  handoffSchemaVersion: number;
+  contextBytes: number;
+  contextTokens: number;
+  inputTokens: number;
+  outputTokens: number;
+  errorType: string;
+  keys: string[];
+  /** `attributeText` of each key's value, in key order. */
+  values: string[];
+}
+
+/** The columns of `attributes`: text columns as `text`, counts as `count`, of the attribute each is named after. */
+export function attributeColumns(attributes: Attributes): AttributeColumns {
+  const keys = Object.keys(attributes).sort();
+  const values = new Array<string>(keys.length);
+  let operation = '';
+  let workflowId = '';
+  let taskId = '';
+  let agentName = '';
+  let coordinationKind = '';
+  let handoffId = '';
+  let source = '';
+  let genAiSource = '';
+  let target = '';
+  let genAiTarget = '';
+  let handoffPhase = '';
+  let handoffOutcome = '';
+  let errorType = '';
+  let handoffAttempt = 0;
+  let handoffSchemaVersion = 0;
+  let contextBytes = 0;
+  let contextTokens = 0;
+  let inputTokens = 0;
+  let outputTokens = 0;
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index]!;
+    const value = attributeText(attributes[key]);
+    values[index] = value;
+    switch (key) {
+      case 'gen_ai.operation.name':
+        operation = value;
+        break;
+      case 'baton.workflow.id':
+        workflowId = value;
+        break;
+      case 'baton.task.id':
+        taskId = value;
+        break;
+      case 'gen_ai.agent.name':
+        agentName = value;
+        break;
+      case 'baton.coordination.kind':
+        coordinationKind = value;
+        break;
+      case 'baton.handoff.id':
+        handoffId = value;
+        break;
+      case 'baton.handoff.source':
+        source = value;
+        break;
+      case 'gen_ai.agent.handoff.source.name':
+        genAiSource = value;
+        break;
+      case 'baton.handoff.target':
+        target = value;
+        break;
+      case 'gen_ai.agent.handoff.target.name':
+        genAiTarget = value;
+        break;
+      case 'baton.handoff.phase':
+        handoffPhase = value;
+        break;
+      case 'baton.handoff.outcome':
+        handoffOutcome = value;
+        break;
+      case 'error.type':
+        errorType = value;
+        break;
+      case 'baton.handoff.attempt':
+        handoffAttempt = count(attributes, key);
+        break;
+      case 'baton.handoff.schema_version':
+        handoffSchemaVersion = count(attributes, key);
+        break;
+      case 'baton.handoff.context_bytes':
+        contextBytes = count(attributes, key);
+        break;
+      case 'baton.handoff.context_tokens':
+        contextTokens = count(attributes, key);
+        break;
+      case 'gen_ai.usage.input_tokens':
+        inputTokens = count(attributes, key);
+        break;
+      case 'gen_ai.usage.output_tokens':
+        outputTokens = count(attributes, key);
+        break;
+    }
+  }
+  return {
+    operation,
+    workflowId,
+    taskId,
+    agentName,
+    coordinationKind,
+    handoffId,
+    handoffSource: source || genAiSource,
+    handoffTarget: target || genAiTarget,
+    handoffPhase,
+    handoffOutcome,
+    handoffAttempt,
+    handoffSchemaVersion,
+    contextBytes,
+    contextTokens,
+    inputTokens,
+    outputTokens,
+    errorType,
+    keys,
+    values,
+  };
+}
+
+/** A span as a row of `spans`, with typed columns taken from its attributes (`attributeColumns`). */
 export function spanRow(span: SpanRecord, run: RunColumns): SpanRow {
-  const a = span.attributes;
-  const keys = Object.keys(a).sort();
+  const c = attributeColumns(span.attributes);
   const durationNs = span.endNs > span.startNs ? span.endNs - span.startNs : 0n;
   return {
     recorded_date: run.recordedDate,
@@ -94,25 +236,25 @@ export function spanRow(span: SpanRecord, run: RunColumns): SpanRow {
     duration_ns: durationNs.toString(),
     status_code: span.statusCode,
     status_message: span.statusMessage,
-    operation: text(a, 'gen_ai.operation.name'),
-    workflow_id: text(a, 'baton.workflow.id'),
-    task_id: text(a, 'baton.task.id'),
-    agent_name: text(a, 'gen_ai.agent.name'),
-    coordination_kind: text(a, 'baton.coordination.kind'),
-    handoff_id: text(a, 'baton.handoff.id'),
-    handoff_source: text(a, 'baton.handoff.source') || text(a, 'gen_ai.agent.handoff.source.name'),
-    handoff_target: text(a, 'baton.handoff.target') || text(a, 'gen_ai.agent.handoff.target.name'),
-    handoff_phase: text(a, 'baton.handoff.phase'),
-    handoff_outcome: text(a, 'baton.handoff.outcome'),
-    handoff_attempt: count(a, 'baton.handoff.attempt'),
-    handoff_schema_version: count(a, 'baton.handoff.schema_version'),
-    context_bytes: count(a, 'baton.handoff.context_bytes'),
-    context_tokens: count(a, 'baton.handoff.context_tokens'),
-    input_tokens: count(a, 'gen_ai.usage.input_tokens'),
-    output_tokens: count(a, 'gen_ai.usage.output_tokens'),
-    error_type: text(a, 'error.type'),
-    'attributes.key': keys,
-    'attributes.value': keys.map((key) => attributeText(a[key])),
+    operation: c.operation,
+    workflow_id: c.workflowId,
+    task_id: c.taskId,
+    agent_name: c.agentName,
+    coordination_kind: c.coordinationKind,
+    handoff_id: c.handoffId,
+    handoff_source: c.handoffSource,
+    handoff_target: c.handoffTarget,
+    handoff_phase: c.handoffPhase,
+    handoff_outcome: c.handoffOutcome,
+    handoff_attempt: c.handoffAttempt,
+    handoff_schema_version: c.handoffSchemaVersion,
+    context_bytes: c.contextBytes,
+    context_tokens: c.contextTokens,
+    input_tokens: c.inputTokens,
+    output_tokens: c.outputTokens,
+    error_type: c.errorType,
+    'attributes.key': c.keys,
+    'attributes.value': c.values,
   };
 }
 

@@ -7,12 +7,31 @@ import { rowsOf } from '../../collector/store/row-text.js';
 import { UnrepresentableInTsv } from '../../collector/tsv-text.js';
 
 const text = fc.string({ unit: 'binary', maxLength: 10 });
-const attributeKey = fc.oneof(
-  fc.constantFrom('gen_ai.operation.name', 'baton.workflow.id', 'baton.handoff.source', 'gen_ai.agent.handoff.source.name', 'baton.handoff.attempt', 'gen_ai.usage.input_tokens', 'error.type'),
-  text,
-);
+/** Every attribute a typed column is taken from (spanRow): each must land in its own column. */
+const COLUMN_KEYS = [
+  'gen_ai.operation.name',
+  'baton.workflow.id',
+  'baton.task.id',
+  'gen_ai.agent.name',
+  'baton.coordination.kind',
+  'baton.handoff.id',
+  'baton.handoff.source',
+  'gen_ai.agent.handoff.source.name',
+  'baton.handoff.target',
+  'gen_ai.agent.handoff.target.name',
+  'baton.handoff.phase',
+  'baton.handoff.outcome',
+  'error.type',
+  'baton.handoff.attempt',
+  'baton.handoff.schema_version',
+  'baton.handoff.context_bytes',
+  'baton.handoff.context_tokens',
+  'gen_ai.usage.input_tokens',
+  'gen_ai.usage.output_tokens',
+] as const;
+const attributeKey = fc.oneof(fc.constantFrom(...COLUMN_KEYS), text);
 const attributeValue = fc.oneof(text, fc.double(), fc.integer(), fc.boolean(), fc.array(fc.oneof(text, fc.integer(), fc.boolean()), { maxLength: 3 }), fc.constant(undefined));
-const attributes = fc.dictionary(attributeKey, attributeValue, { maxKeys: 8 });
+const attributes = fc.dictionary(attributeKey, attributeValue, { maxKeys: 12 });
 const nanos = fc.bigInt({ min: 0n, max: 2n ** 63n });
 
 const record = fc.record({
@@ -52,6 +71,49 @@ describe('RunRowLines: lines built directly equal JSON.stringify of the row obje
       );
     });
   }
+
+  it('each attribute a typed column is taken from lands in that column (spanRow, and every builder)', () => {
+    // The mapping written out independently of attributeColumns, as the schema's columns name it.
+    const COLUMN_OF: Record<(typeof COLUMN_KEYS)[number], [column: string, type: 'text' | 'count']> = {
+      'gen_ai.operation.name': ['operation', 'text'],
+      'baton.workflow.id': ['workflow_id', 'text'],
+      'baton.task.id': ['task_id', 'text'],
+      'gen_ai.agent.name': ['agent_name', 'text'],
+      'baton.coordination.kind': ['coordination_kind', 'text'],
+      'baton.handoff.id': ['handoff_id', 'text'],
+      'baton.handoff.source': ['handoff_source', 'text'],
+      'gen_ai.agent.handoff.source.name': ['handoff_source', 'text'],
+      'baton.handoff.target': ['handoff_target', 'text'],
+      'gen_ai.agent.handoff.target.name': ['handoff_target', 'text'],
+      'baton.handoff.phase': ['handoff_phase', 'text'],
+      'baton.handoff.outcome': ['handoff_outcome', 'text'],
+      'error.type': ['error_type', 'text'],
+      'baton.handoff.attempt': ['handoff_attempt', 'count'],
+      'baton.handoff.schema_version': ['handoff_schema_version', 'count'],
+      'baton.handoff.context_bytes': ['context_bytes', 'count'],
+      'baton.handoff.context_tokens': ['context_tokens', 'count'],
+      'gen_ai.usage.input_tokens': ['input_tokens', 'count'],
+      'gen_ai.usage.output_tokens': ['output_tokens', 'count'],
+    };
+    const run: RunColumns = { runId: 'r', sweepId: 's', scenario: 'x', seed: 1, recordedDate: '2026-01-01', serviceName: 'svc' };
+    const base: SpanRecord = { traceId: 't', spanId: 's', parentSpanId: '', name: 'n', kind: 1, startNs: 1n, endNs: 2n, statusCode: 0, statusMessage: '', attributes: {}, events: [] };
+    for (const key of COLUMN_KEYS) {
+      const span = { ...base, attributes: { 'a.other': 'x', [key]: 7.9, 'z.other': 'y' } };
+      const row = spanRow(span, run) as unknown as Record<string, unknown>;
+      for (const [column, type] of Object.values(COLUMN_OF)) {
+        const expected = column === COLUMN_OF[key][0] ? (type === 'text' ? '7.9' : 7) : type === 'text' ? '' : 0;
+        expect(row[column], `${key} → ${column}`).toBe(expected);
+      }
+      expect(row['attributes.key']).toEqual(['a.other', key, 'z.other'].sort());
+      for (const format of ['JSONEachRow', 'JSONCompactEachRow'] as const) expect(new RunRowLines(run, format).span(span), key).toBe(spanLine(span, run, format));
+      expect(rowsOf(Buffer.from(new RunRowLines(run, 'TabSeparated').span(span)), 'TabSeparated', 'spans'), key).toEqual([row]);
+    }
+    const source = (attributes: Record<string, string>): unknown => (spanRow({ ...base, attributes }, run) as unknown as Record<string, unknown>).handoff_source;
+    expect(source({ 'baton.handoff.source': 'a', 'gen_ai.agent.handoff.source.name': 'b' })).toBe('a');
+    expect(source({ 'baton.handoff.source': '', 'gen_ai.agent.handoff.source.name': 'b' })).toBe('b');
+    const counts = (value: unknown): unknown => (spanRow({ ...base, attributes: { 'gen_ai.usage.input_tokens': value as string } }, run) as unknown as Record<string, unknown>).input_tokens;
+    expect([counts('12.9'), counts(-3), counts(1e21), counts('x'), counts(true)]).toEqual([12, 0, 0, 0, 1]);
+  });
 
   it('TabSeparated: for any span and run, the line parses back to the row object, or the span is refused as unrepresentable', () => {
     let written = 0;
