@@ -9,7 +9,11 @@
  *   single-pass serializer was tried and was 0.8× — slower than the native
  *   stringify of a sorted copy; see BENCHMARKS.md);
  * - the event log's running SHA-256 (simulator/world/event-log.ts): one
- *   `hash.update` per line, ~20 lines per handoff.
+ *   `hash.update` per line, ~20 lines per handoff;
+ * - a span's storage line (collector/span-lines.ts, JSONCompactEachRow as the
+ *   sweep's workers build it), typed columns found in one pass over the
+ *   attribute keys (`attributeColumns`) against one lookup per column name
+ *   (bench/harness/lookup-span-line.ts, the builder before).
  *
  *   node --import tsx bench/hot-paths.ts [--rounds 7]
  */
@@ -19,9 +23,14 @@ import { simulationOptions } from '../scenarios/format/load-scenario.js';
 import { simulate } from '../simulator/simulate.js';
 import { trace } from '@opentelemetry/api';
 import { emitRows, type BenchRow } from './harness/bench-row.js';
-import { loadResearchPipeline } from './harness/research-pipeline.js';
+import { loadResearchPipeline, RESEARCH_PIPELINE_FILE } from './harness/research-pipeline.js';
+import { scenarioWithSwarm } from '../cli/commands/sweep-command.js';
 import { argInteger, interleave, median, pairedRatio } from './harness/timing.js';
 import { BufferedEventLog } from './proposals/buffered-event-log.js';
+import { RunRowLines } from '../collector/span-lines.js';
+import type { SpanRecord } from '../collector/span-rows.js';
+import { researchPipelineSpans } from './harness/span-corpus.js';
+import { lookupSpanLine } from './harness/lookup-span-line.js';
 
 /** A handoff envelope of the research pipeline's size (~1 KB of canonical JSON). */
 export function sampleEnvelope(index: number): unknown {
@@ -73,6 +82,22 @@ export async function hotPathsBench(): Promise<BenchRow[]> {
     return log.digest();
   };
   if (feed(new EventLog(false)) !== feed(new BufferedEventLog(false))) throw new Error('buffered event log digest differs');
+  // The sweep benchmark's scenario: with `--swarm default` the SDK's attribute objects end up in
+  // dictionary mode (as in `baton sweep`), where lookups by name cost more than in fast mode.
+  const runs = await researchPipelineSpans(20, 'bench', scenarioWithSwarm(RESEARCH_PIPELINE_FILE, undefined, 'default'));
+  const spanCount = runs.reduce((total, run) => total + run.records.length, 0);
+  const builders = runs.map((run) => new RunRowLines(run.columns, 'JSONCompactEachRow'));
+  const linesBy = (line: (runIndex: number, record: SpanRecord) => string): string[] =>
+    runs.flatMap((run, runIndex) => run.records.map((record) => line(runIndex, record)));
+  const onePass = (runIndex: number, record: SpanRecord): string => builders[runIndex]!.span(record);
+  const lookups = (runIndex: number, record: SpanRecord): string => lookupSpanLine(record, runs[runIndex]!.columns);
+  if (linesBy(onePass).join('') !== linesBy(lookups).join('')) throw new Error('span lines differ between the one-pass and the lookup builders');
+  const buildAll = (line: typeof onePass): number => {
+    let bytes = 0;
+    for (const [runIndex, run] of runs.entries()) for (const record of run.records) bytes += line(runIndex, record).length;
+    sink += bytes;
+    return spanCount;
+  };
   let sink = 0;
   const samples = await interleave(
     [
@@ -80,6 +105,8 @@ export async function hotPathsBench(): Promise<BenchRow[]> {
       { name: 'jsonPlain', run: () => envelopes.reduce<number>((count, envelope) => count + (JSON.stringify(envelope).length > 0 ? 1 : 0), 0) },
       { name: 'log', run: () => ((sink += feed(new EventLog(false)).length), lines.length) },
       { name: 'logProposal', run: () => ((sink += feed(new BufferedEventLog(false)).length), lines.length) },
+      { name: 'lineOnePass', run: () => buildAll(onePass) },
+      { name: 'lineLookups', run: () => buildAll(lookups) },
     ],
     rounds,
   );
@@ -106,6 +133,17 @@ export async function hotPathsBench(): Promise<BenchRow[]> {
       baselineValue: median(samples.log),
       ratio: pairedRatio(samples.logProposal, samples.log),
       note: 'same digest (checked)',
+    },
+    {
+      bench: 'hot-paths',
+      metric: `span line, JSONCompactEachRow: typed columns in one pass over the attributes (${spanCount.toLocaleString('en-US')} real spans, 20 seeds, --swarm default)`,
+      value: median(samples.lineOnePass),
+      unit: 'spans/s',
+      samples: rounds,
+      baseline: 'one lookup per column name (the builder before)',
+      baselineValue: median(samples.lineLookups),
+      ratio: pairedRatio(samples.lineOnePass, samples.lineLookups),
+      note: 'same bytes (checked)',
     },
   ];
 }

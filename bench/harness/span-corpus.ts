@@ -1,5 +1,6 @@
 import { recordFromSdkSpan, spanEventRows, spanRow, type RunColumns, type SpanRecord } from '../../collector/span-rows.js';
 import type { SpanEventRow, SpanRow } from '../../collector/store/rows.js';
+import type { Scenario } from '../../scenarios/format/load-scenario.js';
 import { loadResearchPipeline, simulateSeed } from './research-pipeline.js';
 
 /** The spans of one simulated run, with the run columns they are stored under. */
@@ -8,9 +9,8 @@ export interface RunSpans {
   records: SpanRecord[];
 }
 
-/** Simulates seeds `1..seeds` of the research pipeline and keeps every span record. */
-export async function researchPipelineSpans(seeds: number, sweepId = 'bench'): Promise<RunSpans[]> {
-  const scenario = loadResearchPipeline();
+/** Simulates seeds `1..seeds` of the research pipeline (or `scenario`) and keeps every span record. */
+export async function researchPipelineSpans(seeds: number, sweepId = 'bench', scenario: Scenario = loadResearchPipeline()): Promise<RunSpans[]> {
   const runs: RunSpans[] = [];
   for (let seed = 1; seed <= seeds; seed++) {
     const records: SpanRecord[] = [];
