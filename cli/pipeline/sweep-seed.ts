@@ -49,8 +49,48 @@ export interface SeedRows {
   violations: ViolationRow[];
 }
 
-/** TextEncoder gives each encoding its own ArrayBuffer (Buffer.from may share a pool), so it can be transferred. */
-const utf8 = new TextEncoder();
+/**
+ * UTF-8 lines appended into one growing buffer of its own (transferable: never
+ * a slice of Buffer's shared pool). Each line is encoded as soon as it is made,
+ * so a seed's text is not held as a string rope that young-generation
+ * collections copy until the seed ends (BENCHMARKS.md).
+ */
+export class LineBytes {
+  private bytes: Buffer;
+  private length = 0;
+
+  constructor(capacity: number) {
+    this.bytes = Buffer.allocUnsafeSlow(Math.max(capacity, 1024));
+  }
+
+  append(text: string): void {
+    // A UTF-16 code unit is at most 3 UTF-8 bytes: a cheap bound that never truncates.
+    const bound = this.length + text.length * 3;
+    if (bound > this.bytes.length) this.grow(bound);
+    this.length += this.bytes.write(text, this.length, 'utf8');
+  }
+
+  private grow(needed: number): void {
+    const larger = Buffer.allocUnsafeSlow(Math.max(needed, this.bytes.length * 2));
+    this.bytes.copy(larger, 0, 0, this.length);
+    this.bytes = larger;
+  }
+
+  get size(): number {
+    return this.length;
+  }
+
+  /** The bytes written, in an ArrayBuffer of their own of exactly that size. */
+  take(): Uint8Array {
+    const exact = new Uint8Array(this.length);
+    exact.set(this.bytes.subarray(0, this.length));
+    return exact;
+  }
+}
+
+/** Starting capacities: the previous seed's text in this thread and an eighth, so buffers rarely grow after a sweep's first seed. */
+let spanBytesHint = 256 * 1024;
+let eventBytesHint = 64 * 1024;
 
 /** The run id of a seed of `scenario` (the scenario text includes `swarm:` when a preset is used). */
 export function seedRunId(scenario: Scenario, seed: number): string {
@@ -73,8 +113,8 @@ export async function simulateSeedRows(scenario: Scenario, task: SeedTask): Prom
     recordedDate: task.recordedDate,
     serviceName: 'baton-sim',
   };
-  let spans = '';
-  let events = '';
+  const spans = new LineBytes(spanBytesHint);
+  const events = new LineBytes(eventBytesHint);
   let spanCount = 0;
   let eventCount = 0;
   let handoffsTotal = 0;
@@ -83,10 +123,10 @@ export async function simulateSeedRows(scenario: Scenario, task: SeedTask): Prom
   const tracer = createRunTracer(new SeededRandom(task.seed).stream('ids'), (span) => {
     if (span.attributes['baton.handoff.outcome'] !== undefined) handoffsTotal++;
     const record = recordFromSdkSpan(span);
-    spans += lines.span(record);
+    spans.append(lines.span(record));
     spanCount++;
     if (record.events.length > 0) {
-      events += lines.events(record);
+      events.append(lines.events(record));
       eventCount += record.events.length;
     }
   });
@@ -100,5 +140,7 @@ export async function simulateSeedRows(scenario: Scenario, task: SeedTask): Prom
     eventLogHash: simulation.eventLogHash,
     simulateMs: performance.now() - started,
   };
-  return { summary, format, spans: utf8.encode(spans), spanCount, events: utf8.encode(events), eventCount, run, violations };
+  spanBytesHint = spans.size + (spans.size >> 3);
+  eventBytesHint = events.size + (events.size >> 3);
+  return { summary, format, spans: spans.take(), spanCount, events: events.take(), eventCount, run, violations };
 }
