@@ -82,8 +82,7 @@ export async function hotPathsBench(): Promise<BenchRow[]> {
     return log.digest();
   };
   if (feed(new EventLog(false)) !== feed(new BufferedEventLog(false))) throw new Error('buffered event log digest differs');
-  // The sweep benchmark's scenario: with `--swarm default` the SDK's attribute objects end up in
-  // dictionary mode (as in `baton sweep`), where lookups by name cost more than in fast mode.
+  // The sweep benchmark's scenario (`--swarm default`): the spans whose lines `baton sweep` builds.
   const runs = await researchPipelineSpans(20, 'bench', scenarioWithSwarm(RESEARCH_PIPELINE_FILE, undefined, 'default'));
   const spanCount = runs.reduce((total, run) => total + run.records.length, 0);
   const builders = runs.map((run) => new RunRowLines(run.columns, 'JSONCompactEachRow'));

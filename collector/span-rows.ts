@@ -75,10 +75,10 @@ export function count(attributes: Attributes, key: string): number {
 /**
  * What the `spans` row takes from a span's attributes: the typed columns and
  * the Nested key/value arrays (keys sorted). One pass over the sorted keys
- * fills them all — the SDK's attribute objects are in dictionary mode, where
- * looking up 19 names one by one costs more than the pass (BENCHMARKS.md). The
- * one place that says which attribute feeds which column: `spanRow` and every
- * line builder of `RunRowLines` read it.
+ * fills them all: a span carries ~6 attributes, and looking up 19 names one by
+ * one, most of them absent, in objects of many shapes cost more than the pass
+ * (BENCHMARKS.md). The one place that says which attribute feeds which column:
+ * `spanRow` and every line builder of `RunRowLines` read it.
  */
 export interface AttributeColumns {
   operation: string;
