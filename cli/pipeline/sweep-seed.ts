@@ -1,5 +1,6 @@
 import { createRunTracer } from '../../collector/tracing/run-tracer.js';
 import { RunRowLines } from '../../collector/span-lines.js';
+import { JsonLines } from '../../collector/spool/json-lines.js';
 import { recordFromSdkSpan, type RunColumns } from '../../collector/span-rows.js';
 import type { RunRow, ViolationRow } from '../../collector/store/rows.js';
 import type { RawRowFormat } from '../../collector/store/span-store.js';
@@ -49,49 +50,6 @@ export interface SeedRows {
   violations: ViolationRow[];
 }
 
-/**
- * UTF-8 lines appended into one growing buffer of its own (transferable: never
- * a slice of Buffer's shared pool). Each line is encoded as soon as it is made,
- * so a seed's text is not held as a string rope that young-generation
- * collections copy until the seed ends (BENCHMARKS.md).
- */
-export class LineBytes {
-  private bytes: Buffer;
-  private length = 0;
-
-  constructor(capacity: number) {
-    this.bytes = Buffer.allocUnsafeSlow(Math.max(capacity, 1024));
-  }
-
-  append(text: string): void {
-    // A UTF-16 code unit is at most 3 UTF-8 bytes: a cheap bound that never truncates.
-    const bound = this.length + text.length * 3;
-    if (bound > this.bytes.length) this.grow(bound);
-    this.length += this.bytes.write(text, this.length, 'utf8');
-  }
-
-  private grow(needed: number): void {
-    const larger = Buffer.allocUnsafeSlow(Math.max(needed, this.bytes.length * 2));
-    this.bytes.copy(larger, 0, 0, this.length);
-    this.bytes = larger;
-  }
-
-  get size(): number {
-    return this.length;
-  }
-
-  /** The bytes written, in an ArrayBuffer of their own of exactly that size. */
-  take(): Uint8Array {
-    const exact = new Uint8Array(this.length);
-    exact.set(this.bytes.subarray(0, this.length));
-    return exact;
-  }
-}
-
-/** Starting capacities: the previous seed's text in this thread and an eighth, so buffers rarely grow after a sweep's first seed. */
-let spanBytesHint = 256 * 1024;
-let eventBytesHint = 64 * 1024;
-
 /** The run id of a seed of `scenario` (the scenario text includes `swarm:` when a preset is used). */
 export function seedRunId(scenario: Scenario, seed: number): string {
   return runIdOf(scenario.text, seed, BATON_VERSION);
@@ -113,22 +71,18 @@ export async function simulateSeedRows(scenario: Scenario, task: SeedTask): Prom
     recordedDate: task.recordedDate,
     serviceName: 'baton-sim',
   };
-  const spans = new LineBytes(spanBytesHint);
-  const events = new LineBytes(eventBytesHint);
-  let spanCount = 0;
-  let eventCount = 0;
+  // Each line is encoded into a growing buffer as it is made, as the spool's records are: a
+  // seed's text held as one string rope until the end survived young-generation collections.
+  const spans = new JsonLines(256 * 1024);
+  const events = new JsonLines(64 * 1024);
   let handoffsTotal = 0;
   const format = task.rowFormat ?? 'JSONEachRow';
   const lines = new RunRowLines(columns, format);
   const tracer = createRunTracer(new SeededRandom(task.seed).stream('ids'), (span) => {
     if (span.attributes['baton.handoff.outcome'] !== undefined) handoffsTotal++;
     const record = recordFromSdkSpan(span);
-    spans.append(lines.span(record));
-    spanCount++;
-    if (record.events.length > 0) {
-      events.append(lines.events(record));
-      eventCount += record.events.length;
-    }
+    spans.pushLines(lines.span(record), 1);
+    if (record.events.length > 0) events.pushLines(lines.events(record), record.events.length);
   });
   const simulation = await simulate(simulationOptions(scenario, task.seed), tracer);
   const violations = violationRows(simulation, columns);
@@ -140,7 +94,6 @@ export async function simulateSeedRows(scenario: Scenario, task: SeedTask): Prom
     eventLogHash: simulation.eventLogHash,
     simulateMs: performance.now() - started,
   };
-  spanBytesHint = spans.size + (spans.size >> 3);
-  eventBytesHint = events.size + (events.size >> 3);
-  return { summary, format, spans: spans.take(), spanCount, events: events.take(), eventCount, run, violations };
+  // Copies into ArrayBuffers of their own, exactly the text: what the worker transfers.
+  return { summary, format, spans: new Uint8Array(spans.bytes()), spanCount: spans.rows, events: new Uint8Array(events.bytes()), eventCount: events.rows, run, violations };
 }

@@ -1,6 +1,7 @@
 /**
- * JSONEachRow text built row by row into one growing buffer: each row's
- * UTF-8 bytes then a newline, without joining the rows into one string first.
+ * Row text built row by row into one growing buffer: each row's UTF-8 bytes
+ * then a newline (or lines that already end in one, in any row format),
+ * without joining the rows into one string first.
  */
 export class JsonLines {
   private buffer: Buffer;

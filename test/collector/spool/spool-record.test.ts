@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { ProtobufTraceSerializer, JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -21,6 +22,28 @@ describe('JsonLines', () => {
     for (const row of rows) lines.push(row);
     expect(lines.bytes().toString('utf8')).toBe(`${rows.join('\n')}\n`);
     expect(lines.rows).toBe(3);
+  });
+
+  it('pushLines: the UTF-8 of the joined lines, across growth, lone surrogates included (as TextEncoder writes them)', () => {
+    // Lines end in a newline, as row lines do, so no surrogate pair spans two lines.
+    const line = fc.string({ unit: 'binary', maxLength: 400 }).map((text) => `${text}\n`);
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 40 }), fc.integer({ min: 1, max: 2048 }), (texts, capacity) => {
+        const lines = new JsonLines(capacity);
+        for (const text of texts) lines.pushLines(text, 1);
+        expect(lines.bytes().equals(Buffer.from(new TextEncoder().encode(texts.join(''))))).toBe(true);
+        expect(lines.rows).toBe(texts.length);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('pushLines: a line of 4-byte characters that overflows a small buffer is written whole', () => {
+    const lines = new JsonLines(1);
+    const text = `${'😀'.repeat(5000)}\n`;
+    lines.pushLines('a\n', 1);
+    lines.pushLines(text, 1);
+    expect(lines.bytes().toString('utf8')).toBe(`a\n${text}`);
   });
 });
 
