@@ -56,20 +56,15 @@ export function attributeText(value: AttributeValue | undefined): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-/** A text column from an attribute (`attributeText` of its value). */
-export function text(attributes: Attributes, key: string): string {
-  return attributeText(attributes[key]);
-}
-
 /**
- * A count column from an attribute: a positive number below 10^21, floored;
- * anything else 0. (From 10^21 up, JSON writes numbers in exponent form,
- * e.g. `1e+21`, which ClickHouse 18.16 refuses for an integer column: one
- * such span would hold back its whole spool segment.)
+ * A count column from an attribute's value: a positive number below 10^21,
+ * floored; anything else 0. (From 10^21 up, JSON writes numbers in exponent
+ * form, e.g. `1e+21`, which ClickHouse 18.16 refuses for an integer column:
+ * one such span would hold back its whole spool segment.)
  */
-export function count(attributes: Attributes, key: string): number {
-  const value = Number(attributes[key] ?? 0);
-  return value > 0 && value < 1e21 ? Math.floor(value) : 0;
+export function countValue(value: AttributeValue | undefined): number {
+  const number = Number(value ?? 0);
+  return number > 0 && number < 1e21 ? Math.floor(number) : 0;
 }
 
 /**
@@ -105,7 +100,7 @@ export interface AttributeColumns {
   values: string[];
 }
 
-/** The columns of `attributes`: text columns as `text`, counts as `count`, of the attribute each is named after. */
+/** The columns of `attributes`: text columns as `attributeText`, counts as `countValue`, of the attribute each is named after. */
 export function attributeColumns(attributes: Attributes): AttributeColumns {
   const keys = Object.keys(attributes).sort();
   const values = new Array<string>(keys.length);
@@ -130,7 +125,8 @@ export function attributeColumns(attributes: Attributes): AttributeColumns {
   let outputTokens = 0;
   for (let index = 0; index < keys.length; index++) {
     const key = keys[index]!;
-    const value = attributeText(attributes[key]);
+    const raw = attributes[key];
+    const value = attributeText(raw);
     values[index] = value;
     switch (key) {
       case 'gen_ai.operation.name':
@@ -173,22 +169,22 @@ export function attributeColumns(attributes: Attributes): AttributeColumns {
         errorType = value;
         break;
       case 'baton.handoff.attempt':
-        handoffAttempt = count(attributes, key);
+        handoffAttempt = countValue(raw);
         break;
       case 'baton.handoff.schema_version':
-        handoffSchemaVersion = count(attributes, key);
+        handoffSchemaVersion = countValue(raw);
         break;
       case 'baton.handoff.context_bytes':
-        contextBytes = count(attributes, key);
+        contextBytes = countValue(raw);
         break;
       case 'baton.handoff.context_tokens':
-        contextTokens = count(attributes, key);
+        contextTokens = countValue(raw);
         break;
       case 'gen_ai.usage.input_tokens':
-        inputTokens = count(attributes, key);
+        inputTokens = countValue(raw);
         break;
       case 'gen_ai.usage.output_tokens':
-        outputTokens = count(attributes, key);
+        outputTokens = countValue(raw);
         break;
     }
   }

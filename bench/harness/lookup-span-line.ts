@@ -1,5 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
-import { attributeText, type RunColumns, type SpanRecord } from '../../collector/span-rows.js';
+import { attributeText, countValue, type RunColumns, type SpanRecord } from '../../collector/span-rows.js';
 
 /**
  * A span's JSONCompactEachRow line as `RunRowLines` built it before
@@ -56,6 +56,5 @@ function text(attributes: Attributes, key: string): string {
 }
 
 function count(attributes: Attributes, key: string): number {
-  const value = Number(attributes[key] ?? 0);
-  return value > 0 && value < 1e21 ? Math.floor(value) : 0;
+  return countValue(attributes[key]);
 }
