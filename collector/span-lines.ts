@@ -1,4 +1,4 @@
-import { attributeColumns, attributeText, spanEventRows, spanRow, type RunColumns, type SpanRecord } from './span-rows.js';
+import { attributeColumns, nestedAttributes, spanEventRows, spanRow, type RunColumns, type SpanRecord } from './span-rows.js';
 import type { RawRowFormat } from './store/span-store.js';
 import { tsvString, tsvStrings, tsvUnsigned, UnrepresentableInTsv } from './tsv-text.js';
 
@@ -156,8 +156,7 @@ export class RunRowLines {
     let lines = '';
     for (let index = 0; index < span.events.length; index++) {
       const { name, timeNs, attributes } = span.events[index];
-      const keys = Object.keys(attributes).sort();
-      const values = keys.map((key) => attributeText(attributes[key]));
+      const { keys, values } = nestedAttributes(attributes);
       lines += compact
         ? `${head}${q([span.traceId, span.spanId, index, timeNs.toString(), name, keys, values]).slice(1)}\n`
         : `${head}${index},"time_ns":"${timeNs}","name":${q(name)},"attributes.key":${q(keys)},"attributes.value":${q(values)}}\n`;
@@ -172,8 +171,7 @@ export class RunRowLines {
     let lines = '';
     for (let index = 0; index < span.events.length; index++) {
       const { name, timeNs, attributes } = span.events[index];
-      const keys = Object.keys(attributes).sort();
-      const values = keys.map((key) => attributeText(attributes[key]));
+      const { keys, values } = nestedAttributes(attributes);
       lines += `${head}${index}\t${timeNs}\t${tsvString(name)}\t${tsvStrings(keys)}\t${tsvStrings(values)}\n`;
     }
     return lines;

@@ -254,10 +254,16 @@ export function spanRow(span: SpanRecord, run: RunColumns): SpanRow {
   };
 }
 
+/** Attributes as the Nested(key, value) columns hold them: keys sorted, each value as `attributeText`. */
+export function nestedAttributes(attributes: Attributes): { keys: string[]; values: string[] } {
+  const keys = Object.keys(attributes).sort();
+  return { keys, values: keys.map((key) => attributeText(attributes[key])) };
+}
+
 /** The events of a span as rows of `span_events`. */
 export function spanEventRows(span: SpanRecord, run: RunColumns): SpanEventRow[] {
   return span.events.map((event, index) => {
-    const keys = Object.keys(event.attributes).sort();
+    const { keys, values } = nestedAttributes(event.attributes);
     return {
       recorded_date: run.recordedDate,
       run_id: run.runId,
@@ -267,7 +273,7 @@ export function spanEventRows(span: SpanRecord, run: RunColumns): SpanEventRow[]
       time_ns: event.timeNs.toString(),
       name: event.name,
       'attributes.key': keys,
-      'attributes.value': keys.map((key) => attributeText(event.attributes[key])),
+      'attributes.value': values,
     };
   });
 }
