@@ -1,7 +1,8 @@
 import { createRunTracer } from '../../collector/tracing/run-tracer.js';
+import { RunRowBinary } from '../../collector/row-binary.js';
 import { RunRowLines } from '../../collector/span-lines.js';
 import { JsonLines } from '../../collector/spool/json-lines.js';
-import { recordFromSdkSpan, type RunColumns } from '../../collector/span-rows.js';
+import { recordFromSdkSpan, type RunColumns, type SpanRecord } from '../../collector/span-rows.js';
 import type { RunRow, ViolationRow } from '../../collector/store/rows.js';
 import type { RawRowFormat } from '../../collector/store/span-store.js';
 import { simulationOptions, type Scenario } from '../../scenarios/format/load-scenario.js';
@@ -17,9 +18,12 @@ export interface SeedTask {
   sweepId: string;
   /** Partition date the run's rows go to (the one it was first stored under, else today). */
   recordedDate: string;
-  /** How span and event rows are written (what the store's `insertRaw` takes). Default JSONEachRow. */
-  rowFormat?: RawRowFormat;
+  /** How span and event rows are written (what the store's `insertRaw` or `insertRowBinary` takes). Default JSONEachRow. */
+  rowFormat?: SweepRowFormat;
 }
+
+/** A text format of `insertRaw`, or RowBinary (`insertRowBinary`). */
+export type SweepRowFormat = RawRowFormat | 'RowBinary';
 
 /** The small summary of a seed the main thread keeps (progress, failing table). */
 export interface SeedSummary {
@@ -33,15 +37,16 @@ export interface SeedSummary {
 /**
  * Every row one seed stores, and its summary. Plain data: it crosses worker
  * boundaries. Spans and span events, nearly all of the bytes, are already
- * text in `format` (UTF-8, one row per line, each line ending in a newline:
- * `JSON.stringify(row)`, or `JSON.stringify(Object.values(row))` for
- * JSONCompactEachRow — row keys are in the table's column order): a worker
- * builds them (RunRowLines, straight from each span) and transfers the
- * bytes, so the main thread neither copies row objects nor serializes them.
+ * encoded in `format`: RowBinary (RunRowBinary), or text (UTF-8, one row per
+ * line, each line ending in a newline: `JSON.stringify(row)`, or
+ * `JSON.stringify(Object.values(row))` for JSONCompactEachRow — row keys are
+ * in the table's column order; RunRowLines). A worker builds them straight
+ * from each span and transfers the bytes, so the main thread neither copies
+ * row objects nor serializes them.
  */
 export interface SeedRows {
   summary: SeedSummary;
-  format: RawRowFormat;
+  format: SweepRowFormat;
   spans: Uint8Array;
   spanCount: number;
   events: Uint8Array;
@@ -71,18 +76,12 @@ export async function simulateSeedRows(scenario: Scenario, task: SeedTask): Prom
     recordedDate: task.recordedDate,
     serviceName: 'baton-sim',
   };
-  // Each line is encoded into a growing buffer as it is made, as the spool's records are: a
-  // seed's text held as one string rope until the end survived young-generation collections.
-  const spans = new JsonLines(256 * 1024);
-  const events = new JsonLines(64 * 1024);
   let handoffsTotal = 0;
   const format = task.rowFormat ?? 'JSONEachRow';
-  const lines = new RunRowLines(columns, format);
+  const rows = format === 'RowBinary' ? binaryRows(columns) : textRows(columns, format);
   const tracer = createRunTracer(new SeededRandom(task.seed).stream('ids'), (span) => {
     if (span.attributes['baton.handoff.outcome'] !== undefined) handoffsTotal++;
-    const record = recordFromSdkSpan(span);
-    spans.pushLines(lines.span(record), 1);
-    if (record.events.length > 0) events.pushLines(lines.events(record), record.events.length);
+    rows.add(recordFromSdkSpan(span));
   });
   const simulation = await simulate(simulationOptions(scenario, task.seed), tracer);
   const violations = violationRows(simulation, columns);
@@ -94,6 +93,34 @@ export async function simulateSeedRows(scenario: Scenario, task: SeedTask): Prom
     eventLogHash: simulation.eventLogHash,
     simulateMs: performance.now() - started,
   };
-  // Copies into ArrayBuffers of their own, exactly the text: what the worker transfers.
+  const { spans, events } = rows;
+  // Copies into ArrayBuffers of their own, exactly the bytes: what the worker transfers.
   return { summary, format, spans: new Uint8Array(spans.bytes()), spanCount: spans.rows, events: new Uint8Array(events.bytes()), eventCount: events.rows, run, violations };
+}
+
+/** Where a seed's span and event rows are encoded as the spans end. */
+interface RowSink {
+  add(span: SpanRecord): void;
+  readonly spans: { rows: number; bytes(): Uint8Array };
+  readonly events: { rows: number; bytes(): Uint8Array };
+}
+
+function binaryRows(columns: RunColumns): RowSink {
+  return new RunRowBinary(columns);
+}
+
+function textRows(columns: RunColumns, format: RawRowFormat): RowSink {
+  // Each line is encoded into a growing buffer as it is made, as the spool's records are: a
+  // seed's text held as one string rope until the end survived young-generation collections.
+  const spans = new JsonLines(256 * 1024);
+  const events = new JsonLines(64 * 1024);
+  const lines = new RunRowLines(columns, format);
+  return {
+    spans,
+    events,
+    add(record) {
+      spans.pushLines(lines.span(record), 1);
+      if (record.events.length > 0) events.pushLines(lines.events(record), record.events.length);
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { insertRowText } from '../../collector/store/row-text.js';
-import type { RawRowFormat, SpanStore } from '../../collector/store/span-store.js';
+import type { SpanStore } from '../../collector/store/span-store.js';
 import type { RunRow, ViolationRow } from '../../collector/store/rows.js';
 import { finalTable } from '../../reports/sql.js';
 import type { Scenario } from '../../scenarios/format/load-scenario.js';
@@ -10,7 +10,7 @@ import { queryByRuns } from './sweep-metrics.js';
 import { simulateSeeds } from './sweep-pool.js';
 import { SweepProgress } from './sweep-progress.js';
 import { shardSeeds, type Shard } from './sweep-seeds.js';
-import { seedRunId, type SeedRows, type SeedTask } from './sweep-seed.js';
+import { seedRunId, type SeedRows, type SeedTask, type SweepRowFormat } from './sweep-seed.js';
 
 /**
  * Span rows buffered before an insert starts (two batches at most are in
@@ -58,10 +58,7 @@ export async function runSweep(request: SweepRequest): Promise<SweepOutcome> {
   const mine = shardSeeds(request.seeds, request.shard);
   const dates = await recordedDates(store, mine.map((seed) => seedRunId(scenario, seed)));
   const today = new Date().toISOString().slice(0, 10);
-  // JSONCompactEachRow where the store takes it (chDB), else JSONEachRow. Not
-  // TabSeparated: a value it cannot carry needs a JSONEachRow fallback, which
-  // the spool has per record (encodeBatches) and a seed's rows do not.
-  const rowFormat: RawRowFormat = store.insertRaw && store.rawFormats?.includes('JSONCompactEachRow') ? 'JSONCompactEachRow' : 'JSONEachRow';
+  const rowFormat = sweepRowFormat(store);
   const tasks: SeedTask[] = mine.map((seed) => ({ seed, sweepId: request.sweepId, recordedDate: dates.get(seedRunId(scenario, seed)) ?? today, rowFormat }));
   const progress = request.progress ? new SweepProgress(tasks.length, request.progress, `sweep ${scenario.spec.name}`) : undefined;
   const writer = new RowWriter(store);
@@ -99,6 +96,17 @@ export async function runSweep(request: SweepRequest): Promise<SweepOutcome> {
   const ran = new Set(mine);
   const failed = document.seeds.some((seed) => ran.has(seed.seed) && seed.verdict === 'fail');
   return { document, exitCode: failed ? EXIT.verdictFailed : EXIT.ok };
+}
+
+/**
+ * RowBinary where the store takes it (chDB), else JSONCompactEachRow where
+ * `insertRaw` takes that, else JSONEachRow. Not TabSeparated: a value it
+ * cannot carry needs a JSONEachRow fallback, which the spool has per record
+ * (encodeBatches) and a seed's rows do not.
+ */
+export function sweepRowFormat(store: Pick<SpanStore, 'insertRaw' | 'rawFormats' | 'insertRowBinary'>): SweepRowFormat {
+  if (store.insertRowBinary !== undefined) return 'RowBinary';
+  return store.insertRaw && store.rawFormats?.includes('JSONCompactEachRow') ? 'JSONCompactEachRow' : 'JSONEachRow';
 }
 
 /** The partition date each run was first stored under, so a re-run lands in the same partition. */
@@ -159,7 +167,7 @@ export class RowWriter {
 }
 
 interface Batch {
-  format: RawRowFormat;
+  format: SweepRowFormat;
   spans: Uint8Array[];
   spanCount: number;
   events: Uint8Array[];
@@ -173,9 +181,15 @@ function emptyBatch(): Batch {
 
 /** Writes one batch. Runs go last: a stored run row means its spans are stored. */
 async function writeBatch(store: SpanStore, batch: Batch): Promise<void> {
-  await insertRowText(store, 'spans', Buffer.concat(batch.spans), batch.format);
-  await insertRowText(store, 'span_events', Buffer.concat(batch.events), batch.format);
+  await insertRows(store, 'spans', Buffer.concat(batch.spans), batch.format);
+  await insertRows(store, 'span_events', Buffer.concat(batch.events), batch.format);
   if (batch.violations.length > 0) await store.insert('violations', batch.violations);
   if (batch.runs.length > 0) await store.insert('runs', batch.runs);
 }
 
+
+function insertRows(store: SpanStore, table: 'spans' | 'span_events', rows: Buffer, format: SweepRowFormat): Promise<void> {
+  if (format !== 'RowBinary') return insertRowText(store, table, rows, format);
+  if (store.insertRowBinary === undefined) throw new Error(`the store (${store.engine}) takes no RowBinary rows`);
+  return store.insertRowBinary(table, rows);
+}

@@ -1,8 +1,10 @@
 import { mkdirSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { Session } from 'chdb';
 import { recordMigration } from './migrations.js';
 import { schemaStatements, type TableName } from './schema.js';
-import { sqlIdentifier } from './sql.js';
+import { sqlIdentifier, sqlString } from './sql.js';
 import { StoreError, type RawRowFormat, type SpanStore } from './span-store.js';
 
 /** Rows per INSERT statement; bigger batches are split. */
@@ -15,6 +17,8 @@ const INSERT_CHUNK_ROWS = 20_000;
 export class ChdbStore implements SpanStore {
   readonly engine = 'chdb' as const;
   private session: Session | undefined;
+  /** RowBinary inserts written so far (names their files). */
+  private rowBinaryFiles = 0;
 
   constructor(
     readonly path: string,
@@ -67,6 +71,28 @@ export class ChdbStore implements SpanStore {
       await session.insert({ table: `${this.database}.${table}`, values: jsonEachRow, format });
     } catch (error) {
       throw new StoreError('BATON_ERR_STORE_INSERT', `insert into ${table} failed: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  /**
+   * RowBinary rows, through a file: chDB's inline insert takes text formats
+   * only, so the bytes go to a file under the data directory
+   * (`insert-files/`), ClickHouse reads it with `INSERT … FROM INFILE`, and
+   * the file is removed whatever the outcome.
+   */
+  async insertRowBinary(table: TableName, rows: Uint8Array): Promise<void> {
+    if (rows.length === 0) return;
+    const session = this.open();
+    const directory = resolve(this.path, 'insert-files');
+    const file = join(directory, `${table}-${process.pid}-${++this.rowBinaryFiles}.rowbinary`);
+    try {
+      mkdirSync(directory, { recursive: true });
+      await writeFile(file, rows);
+      await session.queryAsync(`INSERT INTO ${this.database}.${table} FROM INFILE ${sqlString(file)} FORMAT RowBinary`, { format: 'TabSeparated' });
+    } catch (error) {
+      throw new StoreError('BATON_ERR_STORE_INSERT', `insert into ${table} failed: ${(error as Error).message}`, { cause: error });
+    } finally {
+      await rm(file, { force: true });
     }
   }
 

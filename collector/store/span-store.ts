@@ -47,6 +47,13 @@ export interface SpanStore {
    * parsed lines. The span sink's text path uses it (ServerStore).
    */
   insertJsonEachRowText?(table: TableName, pieces: readonly string[]): Promise<void>;
+  /**
+   * Optional: rows in ClickHouse RowBinary (every column in table order, as
+   * `RowBinaryWriter` writes them), stored as `insert` would store the same
+   * values. The sweep writes its spans and span events this way where the
+   * store has it (chDB): the engine reads them without parsing text.
+   */
+  insertRowBinary?(table: TableName, rows: Uint8Array): Promise<void>;
   /** The formats `insertRaw` takes (default: JSONEachRow only). */
   readonly rawFormats?: readonly RawRowFormat[];
   query<Row = Record<string, unknown>>(sql: string): Promise<Row[]>;

@@ -19,3 +19,21 @@ describe('simulateSeedRows: the bytes a worker transfers', () => {
     }
   });
 });
+
+describe('simulateSeedRows: RowBinary', () => {
+  it('span and event rows each sit in an ArrayBuffer of their own, and count the rows the text path counts', async () => {
+    const scenario = scenarioWithSwarm('scenarios/research-pipeline.yaml', [], 'default');
+    const task = { seed: 3, sweepId: 's', recordedDate: '2026-01-01' };
+    const text = await simulateSeedRows(scenario, { ...task, rowFormat: 'JSONCompactEachRow' });
+    const rows = await simulateSeedRows(scenario, { ...task, rowFormat: 'RowBinary' });
+    expect(rows.format).toBe('RowBinary');
+    expect([rows.spanCount, rows.eventCount]).toEqual([text.spanCount, text.eventCount]);
+    for (const bytes of [rows.spans, rows.events]) {
+      expect(bytes.length).toBeGreaterThan(0);
+      expect(bytes.byteOffset).toBe(0);
+      expect(bytes.buffer.byteLength).toBe(bytes.length);
+    }
+    expect(rows.run).toEqual(text.run);
+    expect(rows.summary.eventLogHash).toBe(text.summary.eventLogHash);
+  });
+});
