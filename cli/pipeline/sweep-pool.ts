@@ -90,5 +90,5 @@ export async function simulateSeeds(
 
 /** Starts one sweep worker (cli/workers/sweep-worker), compiled or through tsx. */
 function startWorker(scenario: Scenario): Worker {
-  return startModuleWorker(import.meta.url, '../workers/sweep-worker', { workerData: { scenarioText: scenario.text, scenarioFile: scenario.file } });
+  return startModuleWorker(import.meta.url, '../workers/sweep-worker', { workerData: { scenario } });
 }

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { parseScenario } from '../../scenarios/format/load-scenario.js';
+import type { Scenario } from '../../scenarios/format/load-scenario.js';
 import { simulateSeedRows, type SeedTask } from '../pipeline/sweep-seed.js';
 
 /**
@@ -7,12 +7,13 @@ import { simulateSeedRows, type SeedTask } from '../pipeline/sweep-seed.js';
  * a time, and posts each seed's rows back. It never touches storage (chDB
  * allows one data directory per process; the main thread owns it).
  *
- * workerData: { scenarioText, scenarioFile }. Messages in: SeedTask, or
- * { stop: true }. Messages out: { rows } (the span and event bytes transferred,
- * not copied) or { error, seed }.
+ * workerData: { scenario }, the Scenario the main thread loaded and validated
+ * (plain data: it is not validated again, which would compile the scenario
+ * schema in every worker). Messages in: SeedTask, or { stop: true }. Messages
+ * out: { rows } (the span and event bytes transferred, not copied) or
+ * { error, seed }.
  */
-const { scenarioText, scenarioFile } = workerData as { scenarioText: string; scenarioFile: string };
-const scenario = parseScenario(scenarioText, scenarioFile);
+const { scenario } = workerData as { scenario: Scenario };
 const port = parentPort!;
 
 port.on('message', (message: SeedTask | { stop: true }) => {

@@ -18,12 +18,21 @@ describe('--help', () => {
   it('every command has help with examples, and the top-level help lists them', async () => {
     const top = await baton('--help');
     expect(top.code).toBe(0);
-    for (const command of ['run', 'compare', 'report', 'check', 'scenarios', 'migrate', 'prune']) {
+    for (const command of ['run', 'compare', 'report', 'check', 'scenarios', 'migrate', 'prune', 'sweep', 'replay', 'collector']) {
       expect(top.stdout).toContain(`  ${command}`);
       const help = await baton(command, '--help');
       expect(help.code, command).toBe(0);
       expect(help.stdout, command).toContain(`Usage: baton ${command}`);
       expect(help.stdout, command).toMatch(/Examples:\n {2}baton /);
+    }
+  });
+
+  it('an unknown command is bad input (exit 2), names inherited by every object included', async () => {
+    // Commands are looked up in a table of loaders: `toString` once found Object.prototype's.
+    for (const name of ['frobnicate', 'toString', 'constructor', '__proto__']) {
+      const result = await baton(name);
+      expect(result.code, name).toBe(2);
+      expect(result.stderr, name).toContain(`unknown command "${name}"`);
     }
   });
 });
