@@ -14,11 +14,14 @@ import { seedRunId, type SeedRows, type SeedTask, type SweepRowFormat } from './
 
 /**
  * Span rows buffered before an insert starts (two batches at most are in
- * memory). chDB's working memory per insert grows with the batch: a 300-seed
- * `--jobs 1` sweep peaked at 648 MiB with 8,000-row batches, 1,061 MiB with
- * 32,000 and 1,357 MiB with 64,000, and ran no slower with 8,000.
+ * memory). chDB's working memory per insert grows with the batch: with
+ * JSONCompactEachRow a 300-seed `--jobs 1` sweep peaked at 648 MiB with
+ * 8,000-row batches and 1,061 MiB with 32,000. RowBinary needs far less:
+ * 3,000-seed `--jobs 2` sweeps peaked at 752–769 MiB with 32,000 (693–731
+ * with 8,000), 20,000 seeds at 831 MiB; and a part per 32,000 rows instead of
+ * per 8,000 saves merges: 3,000 seeds took 82–89 CPU-s against 101–107.
  */
-export const SWEEP_BATCH_SPAN_ROWS = 8_000;
+export const SWEEP_BATCH_SPAN_ROWS = 32_000;
 
 /** What a sweep needs. */
 export interface SweepRequest {
