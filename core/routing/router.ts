@@ -137,16 +137,22 @@ export class AgentRouter implements TaskRouter {
       [ATTR.coordinationKind]: 'routing',
       [ATTR.taskId]: request.task.id,
       [ATTR.routeStrategy]: this.policy.strategy ?? 'scored',
-      [ATTR.routeCandidates]: decision.candidates.map((c) => c.agent).join(','),
-      [ATTR.routeScores]: JSON.stringify(decision.candidates.map((c) => ({ agent: c.agent, total: round(c.total), ...roundAll(c.scores) }))),
       [ATTR.routeSelected]: decision.selected,
       [ATTR.routeEscalated]: decision.escalated,
       [ATTR.routeCapable]: decision.stages.capable,
       [ATTR.routeHealthy]: decision.stages.healthy,
       [ATTR.routeAffordable]: decision.stages.affordable,
     });
-    for (const candidate of decision.candidates) {
-      this.spans.event(span, EVENT.routeCandidate, { [ATTR.routeAgent]: candidate.agent, [ATTR.routeScore]: round(candidate.total) });
+    // The candidates' names, rounded scores (JSON) and events cost more than the rest of a
+    // decision: built only when the span records (a run without tracing keeps none of them).
+    if (span.isRecording()) {
+      span.setAttributes({
+        [ATTR.routeCandidates]: decision.candidates.map((c) => c.agent).join(','),
+        [ATTR.routeScores]: JSON.stringify(decision.candidates.map((c) => ({ agent: c.agent, total: round(c.total), ...roundAll(c.scores) }))),
+      });
+      for (const candidate of decision.candidates) {
+        this.spans.event(span, EVENT.routeCandidate, { [ATTR.routeAgent]: candidate.agent, [ATTR.routeScore]: round(candidate.total) });
+      }
     }
     this.spans.end(span);
   }
