@@ -152,7 +152,7 @@ function watchRun(kernel: Kernel, log: EventLog, network: SimNetwork, checkers: 
   const phaseListeners: ((report: PhaseReport) => void)[] = [];
   const observer: Observer = {
     record(event: CoreEvent): void {
-      log.append(kernel.nowUs(), `core.${event.type} ${describe(event)}`);
+      log.append(kernel.nowUs(), describe(event));
       for (const checker of checkers) checker.observe(event, nowMs());
       if (event.type === 'handoff.phase') for (const listener of phaseListeners) listener(event);
     },
@@ -215,12 +215,20 @@ function endSimulationSpan(spans: SpanClock, span: Span, violations: number): vo
   spans.end(span, { 'baton.invariants.violations': violations });
 }
 
+/**
+ * The event log line of a core event: `core.<type> ` then `key=value` of every
+ * field but the type, space-separated. Runs for every core event, so it is one
+ * loop building one string: no entries array, no second concatenation.
+ */
 function describe(event: CoreEvent): string {
-  // `key=value` of every field but the type, space-separated (a loop: this runs for every core event).
-  let text = '';
-  for (const [key, value] of Object.entries(event)) {
+  let text = `core.${event.type} `;
+  let first = true;
+  // for-in visits an event literal's own keys in the same order as Object.entries (no inherited ones).
+  for (const key in event) {
     if (key === 'type') continue;
-    text += text === '' ? `${key}=${String(value)}` : ` ${key}=${String(value)}`;
+    const value = (event as Record<string, unknown>)[key];
+    text += first ? `${key}=${String(value)}` : ` ${key}=${String(value)}`;
+    first = false;
   }
   return text;
 }
