@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
 
 /** Current version of the handoff envelope schema that baton emits. */
@@ -110,9 +110,15 @@ function withoutChecksum(envelope: UnsealedEnvelope | HandoffEnvelope): object {
   return { ...envelope, metadata };
 }
 
-function checksumOf(canonicalText: string): string {
-  return createHash('sha256').update(canonicalText).digest('hex');
-}
+/**
+ * SHA-256 (hex) of the text. `crypto.hash` (Node ≥ 20.12) hashes in one call,
+ * without the Hash object `createHash` builds: an envelope is sealed on every
+ * handoff. Older Node 20 releases take the createHash path (same digest).
+ */
+const checksumOf: (canonicalText: string) => string =
+  typeof crypto.hash === 'function'
+    ? (canonicalText) => crypto.hash('sha256', canonicalText, 'hex')
+    : (canonicalText) => crypto.createHash('sha256').update(canonicalText).digest('hex');
 
 /** True when JSON.stringify of `object` writes at least one key (it skips undefined, functions and symbols). */
 function serializesAnyKey(object: object): boolean {
