@@ -29,6 +29,8 @@ import { closeSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Session } from 'chdb';
 import { SpanSink, type SpanSinkOptions } from '../collector/sink/span-sink.js';
+import { RunRowBinary } from '../collector/row-binary.js';
+import { RunRowLines } from '../collector/span-lines.js';
 import { ChdbStore } from '../collector/store/chdb-store.js';
 import type { SpanStore } from '../collector/store/span-store.js';
 import { emitRows, type BenchRow } from './harness/bench-row.js';
@@ -76,7 +78,7 @@ async function chdbStorageRows(corpus: Corpus, rounds: number, label: string): P
   rmSync(STORAGE_DATA_DIR, { recursive: true, force: true });
   const session = new Session(STORAGE_DATA_DIR);
   const stores: ChdbStore[] = [];
-  const prepared: Record<string, ChdbStore[]> = { sink: [], bulk: [], serialise: [] };
+  const prepared: Record<string, ChdbStore[]> = { sink: [], bulk: [], serialise: [], rowBinary: [], compact: [] };
   for (const name of Object.keys(prepared)) {
     for (let round = 0; round <= rounds; round++) {
       // A migrated, empty database per write, prepared outside the timing.
@@ -91,10 +93,25 @@ async function chdbStorageRows(corpus: Corpus, rounds: number, label: string): P
     await session.insert({ table: `${store.database}.span_events`, values: events, format: 'JSONEachRow' });
     return spanCount;
   };
+  // The sweep's two formats into chDB, built outside the timing: RowBinary (now) and JSONCompactEachRow (before).
+  const sweepPayloads = sweepFormats(runs);
+  const sweepInsert = async (store: ChdbStore, format: 'RowBinary' | 'JSONCompactEachRow'): Promise<number> => {
+    const { spans, events } = sweepPayloads[format];
+    if (format === 'RowBinary') {
+      await store.insertRowBinary('spans', spans);
+      await store.insertRowBinary('span_events', events);
+    } else {
+      await store.insertRaw('spans', spans, format);
+      await store.insertRaw('span_events', events, format);
+    }
+    return spanCount;
+  };
   try {
     const samples = await interleave(
       [
         { name: 'sink', run: () => writeThroughSink(prepared.sink.shift()!, runs) },
+        { name: 'rowBinary', run: () => sweepInsert(prepared.rowBinary.shift()!, 'RowBinary') },
+        { name: 'compact', run: () => sweepInsert(prepared.compact.shift()!, 'JSONCompactEachRow') },
         { name: 'bulk', run: () => bulkInsert(prepared.bulk.shift()!, payload.spans, payload.events) },
         {
           name: 'serialise',
@@ -122,6 +139,14 @@ async function chdbStorageRows(corpus: Corpus, rounds: number, label: string): P
       },
       {
         bench: 'storage',
+        metric: 'chDB: the sweep’s insert, RowBinary through a file (`insertRowBinary`), rows built beforehand',
+        value: median(samples.rowBinary),
+        ...bulk,
+        ratio: pairedRatio(samples.rowBinary, samples.bulk),
+        note: `${pairedRatio(samples.rowBinary, samples.compact).toFixed(2)}× the sweep’s JSONCompactEachRow insert before it (${Math.round(median(samples.compact)).toLocaleString('en-US')} spans/s)`,
+      },
+      {
+        bench: 'storage',
         metric: 'chDB: rows + JSON built in JS, then one bulk insert per table',
         value: median(samples.serialise),
         ...bulk,
@@ -135,6 +160,23 @@ async function chdbStorageRows(corpus: Corpus, rounds: number, label: string): P
     session.close();
     rmSync(STORAGE_DATA_DIR, { recursive: true, force: true });
   }
+}
+
+/** Every run's spans and span events as the sweep writes them into chDB now (RowBinary) and before (JSONCompactEachRow). */
+function sweepFormats(runs: readonly RunSpans[]): Record<'RowBinary' | 'JSONCompactEachRow', { spans: Buffer; events: Buffer }> {
+  const binary = runs.map((run) => {
+    const rows = new RunRowBinary(run.columns);
+    for (const record of run.records) rows.add(record);
+    return rows;
+  });
+  const text = runs.map((run) => {
+    const lines = new RunRowLines(run.columns, 'JSONCompactEachRow');
+    return { spans: run.records.map((record) => lines.span(record)).join(''), events: run.records.map((record) => lines.events(record)).join('') };
+  });
+  return {
+    RowBinary: { spans: Buffer.concat(binary.map((rows) => rows.spans.bytes())), events: Buffer.concat(binary.map((rows) => rows.events.bytes())) },
+    JSONCompactEachRow: { spans: Buffer.from(text.map((run) => run.spans).join('')), events: Buffer.from(text.map((run) => run.events).join('')) },
+  };
 }
 
 /** The same comparison on the ClickHouse 18.16 server: ServerStore vs clickhouse-client. */
