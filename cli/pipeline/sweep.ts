@@ -17,7 +17,7 @@ import { seedRunId, type SeedRows, type SeedTask, type SweepRowFormat } from './
  * memory). chDB's working memory per insert grows with the batch: with
  * JSONCompactEachRow a 300-seed `--jobs 1` sweep peaked at 648 MiB with
  * 8,000-row batches and 1,061 MiB with 32,000. RowBinary needs far less:
- * 3,000-seed `--jobs 2` sweeps peaked at 752–769 MiB with 32,000 (693–731
+ * 3,000-seed `--jobs 2` sweeps peaked at 734–751 MiB with 32,000 (677–714
  * with 8,000), 20,000 seeds at 831 MiB; and a part per 32,000 rows instead of
  * per 8,000 saves merges: 3,000 seeds took 82–89 CPU-s against 101–107.
  */
