@@ -32,7 +32,7 @@ async function tableRows(store: SpanStore): Promise<Record<string, unknown[]>> {
 }
 
 describe('sweep RowWriter and worker pool', () => {
-  it.each(['JSONEachRow', 'JSONCompactEachRow'] as const)('overlapped batches of %s text store exactly the rows a plain insert of the row objects stores', async (rowFormat) => {
+  it.each(['JSONEachRow', 'JSONCompactEachRow', 'RowBinary'] as const)('overlapped batches of %s rows store exactly the rows a plain insert of the row objects stores', async (rowFormat) => {
     const seeds: SeedRows[] = [];
     const compact: SeedRows[] = [];
     for (let seed = 1; seed <= 12; seed++) seeds.push(await simulateSeedRows(scenario, task(seed)));
@@ -51,9 +51,13 @@ describe('sweep RowWriter and worker pool', () => {
       // A batch of ~300 span rows: every few seeds a write starts while the next batch fills.
       let spanWrites = 0;
       const counted = Object.assign(Object.create(batched) as ChdbStore, {
-        insertRaw: (table: 'spans', text: Buffer, format?: typeof rowFormat) => {
+        insertRaw: (table: 'spans', text: Buffer, format?: 'JSONEachRow' | 'JSONCompactEachRow') => {
           if (table === 'spans') spanWrites++;
           return batched.insertRaw(table, text, format);
+        },
+        insertRowBinary: (table: 'spans', bytes: Uint8Array) => {
+          if (table === 'spans') spanWrites++;
+          return batched.insertRowBinary(table, bytes);
         },
       });
       const writer = new RowWriter(counted, 300);
