@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { RowBinaryWriter, RunRowBinary } from '../../collector/row-binary.js';
 import { spanEventRows, spanRow, type RunColumns, type SpanRecord } from '../../collector/span-rows.js';
 import { tableColumns } from '../../collector/store/schema.js';
+import { spanRecordArbitrary } from './span-record-arbitrary.js';
 
 /**
  * The column types of `spans` and `span_events`, written out apart from the
@@ -89,19 +90,7 @@ const attributeKey = fc.oneof(
 );
 const attributes = fc.dictionary(attributeKey, fc.oneof(text, count, fc.boolean(), fc.array(fc.oneof(text, fc.integer()), { maxLength: 3 })), { maxKeys: 10 });
 const nanos = fc.bigInt({ min: 0n, max: 2n ** 64n - 1n });
-const record = fc.record({
-  traceId: text,
-  spanId: text,
-  parentSpanId: text,
-  name: text,
-  kind: fc.integer({ min: 0, max: 5 }),
-  startNs: nanos,
-  endNs: nanos,
-  statusCode: fc.integer({ min: 0, max: 2 }),
-  statusMessage: text,
-  attributes,
-  events: fc.array(fc.record({ name: text, timeNs: nanos, attributes }), { maxLength: 3 }),
-}) as fc.Arbitrary<SpanRecord>;
+const record = spanRecordArbitrary({ text, attributes: attributes as fc.Arbitrary<SpanRecord['attributes']>, nanos });
 const isoDate = fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2149-06-06T00:00:00Z'), noInvalidDate: true }).map((date) => date.toISOString().slice(0, 10));
 const run: fc.Arbitrary<RunColumns> = fc.record({ runId: text, sweepId: text, scenario: text, seed: fc.nat(), recordedDate: isoDate, serviceName: text });
 

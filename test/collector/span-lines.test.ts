@@ -5,6 +5,7 @@ import { spanEventRows, spanRow, type RunColumns, type SpanRecord } from '../../
 import type { RawRowFormat } from '../../collector/store/span-store.js';
 import { rowsOf } from '../../collector/store/row-text.js';
 import { UnrepresentableInTsv } from '../../collector/tsv-text.js';
+import { spanRecordArbitrary } from './span-record-arbitrary.js';
 
 const text = fc.string({ unit: 'binary', maxLength: 10 });
 /** Every attribute a typed column is taken from (spanRow): each must land in its own column. */
@@ -34,19 +35,12 @@ const attributeValue = fc.oneof(text, fc.double(), fc.integer(), fc.boolean(), f
 const attributes = fc.dictionary(attributeKey, attributeValue, { maxKeys: 12 });
 const nanos = fc.bigInt({ min: 0n, max: 2n ** 63n });
 
-const record = fc.record({
-  traceId: text,
-  spanId: text,
-  parentSpanId: text,
-  name: text,
+const record = spanRecordArbitrary({
+  text,
+  attributes: attributes as fc.Arbitrary<SpanRecord['attributes']>,
+  nanos,
   kind: fc.oneof(fc.integer({ min: 0, max: 5 }), fc.constant(-0), fc.double()),
-  startNs: nanos,
-  endNs: nanos,
-  statusCode: fc.integer({ min: 0, max: 2 }),
-  statusMessage: text,
-  attributes,
-  events: fc.array(fc.record({ name: text, timeNs: nanos, attributes }), { maxLength: 3 }),
-}) as fc.Arbitrary<SpanRecord>;
+});
 
 const columns: fc.Arbitrary<RunColumns> = fc.record({ runId: text, sweepId: text, scenario: text, seed: fc.oneof(fc.nat(), fc.double()), recordedDate: text, serviceName: text });
 

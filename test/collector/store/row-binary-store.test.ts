@@ -19,6 +19,7 @@ import { ChdbStore } from '../../../collector/store/chdb-store.js';
 import type { TableName } from '../../../collector/store/schema.js';
 import { ServerStore } from '../../../collector/store/server-store.js';
 import { StoreError } from '../../../collector/store/span-store.js';
+import { spanRecordArbitrary } from '../span-record-arbitrary.js';
 import { runColumns, spanRecord } from './span-fixtures.js';
 
 let dir: string;
@@ -88,20 +89,7 @@ describe('chDB: RowBinary rows equal the JSON rows they replace', () => {
       { maxKeys: 8 },
     );
     const nanos = fc.bigInt({ min: 0n, max: 2n ** 64n - 1n });
-    const span = fc.record({
-      traceId: text,
-      spanId: text,
-      parentSpanId: text,
-      name: text,
-      kind: fc.integer({ min: 0, max: 5 }),
-      startNs: nanos,
-      endNs: nanos,
-      statusCode: fc.integer({ min: 0, max: 2 }),
-      statusMessage: text,
-      attributes,
-      events: fc.array(fc.record({ name: text, timeNs: nanos, attributes }), { maxLength: 3 }),
-    });
-    const spans: SpanRecord[] = fc.sample(span, { numRuns: 400, seed: 20261121 });
+    const spans: SpanRecord[] = fc.sample(spanRecordArbitrary({ text, attributes, nanos }), { numRuns: 400, seed: 20261121 });
     const run: RunColumns = { ...runColumns('rb-generated', '2026-11-21'), scenario: 'ünïcode 😀' };
     const lines = new RunRowLines(run, 'JSONCompactEachRow');
     const rows = new RunRowBinary(run);
