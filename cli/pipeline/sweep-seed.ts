@@ -78,7 +78,7 @@ export async function simulateSeedRows(scenario: Scenario, task: SeedTask): Prom
   };
   let handoffsTotal = 0;
   const format = task.rowFormat ?? 'JSONEachRow';
-  const rows = format === 'RowBinary' ? binaryRows(columns) : textRows(columns, format);
+  const rows: RowSink = format === 'RowBinary' ? new RunRowBinary(columns) : textRows(columns, format);
   const tracer = createRunTracer(new SeededRandom(task.seed).stream('ids'), (span) => {
     if (span.attributes['baton.handoff.outcome'] !== undefined) handoffsTotal++;
     rows.add(recordFromSdkSpan(span));
@@ -103,10 +103,6 @@ interface RowSink {
   add(span: SpanRecord): void;
   readonly spans: { rows: number; bytes(): Uint8Array };
   readonly events: { rows: number; bytes(): Uint8Array };
-}
-
-function binaryRows(columns: RunColumns): RowSink {
-  return new RunRowBinary(columns);
 }
 
 function textRows(columns: RunColumns, format: RawRowFormat): RowSink {

@@ -190,7 +190,7 @@ async function writeBatch(store: SpanStore, batch: Batch): Promise<void> {
   if (batch.runs.length > 0) await store.insert('runs', batch.runs);
 }
 
-
+/** A batch's span or span-event rows: RowBinary through `insertRowBinary`, text through `insertRowText`. */
 function insertRows(store: SpanStore, table: 'spans' | 'span_events', rows: Buffer, format: SweepRowFormat): Promise<void> {
   if (format !== 'RowBinary') return insertRowText(store, table, rows, format);
   if (store.insertRowBinary === undefined) throw new Error(`the store (${store.engine}) takes no RowBinary rows`);
