@@ -19,13 +19,57 @@ export class SweepWorkerError extends Error {
 export const PENDING_SEEDS_PER_JOB = 2;
 
 /**
+ * A sweep's worker threads, started before their seeds are known: loading a
+ * worker's modules (~0.25 s) then overlaps the main thread's own start
+ * (opening the store, migrations, looking up stored runs) instead of
+ * following it. A thread that crashes or exits with an error at any time is
+ * remembered, and reported to the run that uses the threads.
+ */
+export class SweepWorkers {
+  readonly threads: Worker[];
+  private failure: SweepWorkerError | undefined;
+  private onFailure: ((error: SweepWorkerError) => void) | undefined;
+  private terminating: Promise<void> | undefined;
+
+  constructor(scenario: Scenario, count: number) {
+    this.threads = Array.from({ length: count }, () => startWorker(scenario));
+    for (const worker of this.threads) {
+      worker.on('error', (error) => this.fail(new SweepWorkerError(`sweep worker crashed: ${error.stack ?? error.message}`)));
+      worker.on('exit', (code) => {
+        if (code !== 0) this.fail(new SweepWorkerError(`sweep worker exited with code ${code}`));
+      });
+    }
+  }
+
+  /** Calls `listener` with the first failure of a thread: at once when one already failed. */
+  whenFailed(listener: (error: SweepWorkerError) => void): void {
+    this.onFailure = listener;
+    if (this.failure !== undefined) listener(this.failure);
+  }
+
+  /** Stops every thread (a second call waits for the first). */
+  terminate(): Promise<void> {
+    this.terminating ??= Promise.all(this.threads.map((worker) => worker.terminate())).then(() => {});
+    return this.terminating;
+  }
+
+  private fail(error: SweepWorkerError): void {
+    if (this.terminating !== undefined) return; // terminate() ends threads with code 1
+    this.failure ??= error;
+    this.onFailure?.(error);
+  }
+}
+
+/** How many worker threads `jobs` starts for `seeds` seeds: none for one job (the seeds run in this thread). */
+export function sweepWorkerCount(jobs: number, seeds: number): number {
+  return jobs <= 1 ? 0 : Math.min(jobs, JOBS_MAX, seeds);
+}
+
+/**
  * Simulates every task and hands each seed's rows to `onRows`, in completion
  * order (callers sort). `jobs` = 1 runs in this thread; more start that many
- * worker threads and give each the next seed as soon as it is free, as long
- * as fewer than `PENDING_SEEDS_PER_JOB × jobs` seeds are simulating or have
- * rows waiting for `onRows` (so memory stays bounded when storage is slower
- * than simulation). `onRows`
- * calls never overlap. Returns the most seeds whose rows waited at once.
+ * worker threads (at most one per task) and stop them at the end. See
+ * `simulateSeedsOn`.
  */
 export async function simulateSeeds(
   scenario: Scenario,
@@ -33,59 +77,93 @@ export async function simulateSeeds(
   jobs: number,
   onRows: (rows: SeedRows) => Promise<void>,
 ): Promise<{ pendingPeak: number }> {
-  if (jobs <= 1) {
+  const count = sweepWorkerCount(jobs, tasks.length);
+  if (count === 0) {
     for (const task of tasks) await onRows(await simulateSeedRows(scenario, task));
     return { pendingPeak: 1 };
   }
-  const workers = Array.from({ length: Math.min(jobs, JOBS_MAX, tasks.length) }, () => startWorker(scenario));
-  const pendingMax = PENDING_SEEDS_PER_JOB * workers.length;
+  const workers = new SweepWorkers(scenario, count);
+  try {
+    return await simulateSeedsOn(workers, tasks, onRows);
+  } finally {
+    await workers.terminate();
+  }
+}
+
+/**
+ * Simulates every task on `workers` and hands each seed's rows to `onRows`,
+ * in completion order. Each thread gets the next seed as soon as it is free,
+ * as long as fewer than `PENDING_SEEDS_PER_JOB` × threads seeds are simulating
+ * or have rows waiting for `onRows` (so memory stays bounded when storage is
+ * slower than simulation). `onRows` calls never overlap; on a failure the
+ * ones already started finish before this rejects. The threads stay up (the
+ * caller terminates them). Returns the most seeds whose rows waited at once.
+ */
+export async function simulateSeedsOn(
+  workers: SweepWorkers,
+  tasks: readonly SeedTask[],
+  onRows: (rows: SeedRows) => Promise<void>,
+): Promise<{ pendingPeak: number }> {
+  const threads = workers.threads;
+  if (threads.length === 0) throw new RangeError('simulateSeedsOn needs at least one worker thread');
+  const pendingMax = PENDING_SEEDS_PER_JOB * threads.length;
   let next = 0;
   let pending = 0;
   let running = 0;
   let pendingPeak = 0;
   const idle: (() => void)[] = [];
   let delivered: Promise<void> = Promise.resolve();
+  const listeners: [Worker, (message: WorkerMessage) => void][] = [];
   try {
-    await Promise.all(
-      workers.map(
-        (worker) =>
-          new Promise<void>((resolve, reject) => {
-            const give = (): void => {
-              if (next >= tasks.length) return resolve();
-              // Seeds simulating count too: their rows will wait as soon as they arrive.
-              if (pending + running >= pendingMax) return void idle.push(give);
-              running++;
-              worker.postMessage(tasks[next++]);
-            };
-            worker.on('message', (message: { rows?: SeedRows; error?: string; seed?: number }) => {
-              if (message.error !== undefined) return reject(new SweepWorkerError(`seed ${message.seed} failed in a worker: ${message.error}`));
-              const rows = message.rows!;
-              running--;
-              pendingPeak = Math.max(pendingPeak, ++pending);
-              delivered = delivered
-                .then(() => onRows(rows))
-                .finally(() => {
-                  pending--;
-                  idle.shift()?.();
-                });
-              delivered.catch(reject);
-              give();
+    await new Promise<void>((resolve, reject) => {
+      workers.whenFailed(reject);
+      let finished = 0;
+      for (const worker of threads) {
+        let done = false;
+        const give = (): void => {
+          if (next >= tasks.length) {
+            if (!done && ++finished === threads.length) resolve();
+            done = true;
+            return;
+          }
+          // Seeds simulating count too: their rows will wait as soon as they arrive.
+          if (pending + running >= pendingMax) return void idle.push(give);
+          running++;
+          worker.postMessage(tasks[next++]);
+        };
+        const onMessage = (message: WorkerMessage): void => {
+          if (message.error !== undefined) return reject(new SweepWorkerError(`seed ${message.seed} failed in a worker: ${message.error}`));
+          const rows = message.rows!;
+          running--;
+          pendingPeak = Math.max(pendingPeak, ++pending);
+          delivered = delivered
+            .then(() => onRows(rows))
+            .finally(() => {
+              pending--;
+              idle.shift()?.();
             });
-            worker.on('error', (error) => reject(new SweepWorkerError(`sweep worker crashed: ${error.stack ?? error.message}`)));
-            worker.on('exit', (code) => {
-              if (code !== 0) reject(new SweepWorkerError(`sweep worker exited with code ${code}`));
-            });
-            give();
-          }),
-      ),
-    );
+          delivered.catch(reject);
+          give();
+        };
+        worker.on('message', onMessage);
+        listeners.push([worker, onMessage]);
+        give();
+      }
+    });
     await delivered;
     return { pendingPeak };
   } finally {
+    for (const [worker, onMessage] of listeners) worker.off('message', onMessage);
     // On a failure, let rows already handed to onRows finish first: the caller closes the store next.
     await delivered.catch(() => {});
-    await Promise.all(workers.map((worker) => worker.terminate()));
   }
+}
+
+/** What a sweep worker posts back. */
+interface WorkerMessage {
+  rows?: SeedRows;
+  error?: string;
+  seed?: number;
 }
 
 /** Starts one sweep worker (cli/workers/sweep-worker), compiled or through tsx. */

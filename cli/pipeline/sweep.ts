@@ -7,7 +7,7 @@ import type { Scenario } from '../../scenarios/format/load-scenario.js';
 import { EXIT } from '../exit-codes.js';
 import { buildSweepDocument, type SweepDocument } from './sweep-document.js';
 import { queryByRuns } from './sweep-metrics.js';
-import { simulateSeeds } from './sweep-pool.js';
+import { simulateSeeds, simulateSeedsOn, sweepWorkerCount, SweepWorkers } from './sweep-pool.js';
 import { SweepProgress } from './sweep-progress.js';
 import { shardSeeds, type Shard } from './sweep-seeds.js';
 import { seedRunId, type SeedRows, type SeedTask, type SweepRowFormat } from './sweep-seed.js';
@@ -57,24 +57,34 @@ export async function runSweep(request: SweepRequest): Promise<SweepOutcome> {
   const startedAt = new Date().toISOString();
   const started = performance.now();
   const { store, scenario } = request;
-  await store.migrate();
   const mine = shardSeeds(request.seeds, request.shard);
-  const dates = await recordedDates(store, mine.map((seed) => seedRunId(scenario, seed)));
-  const today = new Date().toISOString().slice(0, 10);
-  const rowFormat = sweepRowFormat(store);
-  const tasks: SeedTask[] = mine.map((seed) => ({ seed, sweepId: request.sweepId, recordedDate: dates.get(seedRunId(scenario, seed)) ?? today, rowFormat }));
-  const progress = request.progress ? new SweepProgress(tasks.length, request.progress, `sweep ${scenario.spec.name}`) : undefined;
-  const writer = new RowWriter(store);
+  // Started first, so that the threads load their modules while this one opens the store.
+  const count = sweepWorkerCount(request.jobs, mine.length);
+  const workers = count > 0 ? new SweepWorkers(scenario, count) : undefined;
   try {
-    await simulateSeeds(scenario, tasks, request.jobs, async (rows) => {
+    await store.migrate();
+    const dates = await recordedDates(store, mine.map((seed) => seedRunId(scenario, seed)));
+    const today = new Date().toISOString().slice(0, 10);
+    const rowFormat = sweepRowFormat(store);
+    const tasks: SeedTask[] = mine.map((seed) => ({ seed, sweepId: request.sweepId, recordedDate: dates.get(seedRunId(scenario, seed)) ?? today, rowFormat }));
+    const progress = request.progress ? new SweepProgress(tasks.length, request.progress, `sweep ${scenario.spec.name}`) : undefined;
+    const writer = new RowWriter(store);
+    const onRows = async (rows: SeedRows): Promise<void> => {
       progress?.tick(rows.summary);
       await writer.add(rows);
-    });
-  } catch (error) {
-    await writer.settle(); // no insert may still run when the caller closes the store
-    throw error;
+    };
+    try {
+      if (workers === undefined) await simulateSeeds(scenario, tasks, 1, onRows);
+      else await simulateSeedsOn(workers, tasks, onRows);
+    } catch (error) {
+      await writer.settle(); // no insert may still run when the caller closes the store
+      throw error;
+    }
+    await workers?.terminate(); // done with the threads: stopped before the last insert and the report
+    await writer.flush();
+  } finally {
+    await workers?.terminate();
   }
-  await writer.flush();
   const simulated = performance.now();
   const document = await buildSweepDocument({
     store,

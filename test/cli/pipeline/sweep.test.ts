@@ -1,11 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { ChdbStore } from '../../../collector/store/chdb-store.js';
 import { loadScenarioFile } from '../../../scenarios/format/load-scenario.js';
 import { applyOverrides } from '../../../cli/scenario-overrides.js';
 import { runSweep } from '../../../cli/pipeline/sweep.js';
+import { simulateSeedsOn, SweepWorkerError, SweepWorkers } from '../../../cli/pipeline/sweep-pool.js';
+import type { SpanStore } from '../../../collector/store/span-store.js';
 import { defaultSweepId, formatSeeds, parseSeeds, parseShard, shardSeeds } from '../../../cli/pipeline/sweep-seeds.js';
 import type { SweepDocument } from '../../../cli/pipeline/sweep-document.js';
 import { renderSweepTerminal } from '../../../cli/pipeline/sweep-render.js';
@@ -67,5 +69,52 @@ describe('runSweep', () => {
     const outcome = await runSweep({ scenario: strict, scenarioRef: 's.yaml', seeds: [1, 2], jobs: 1, sweepId: 'strict', store });
     expect(outcome.exitCode).toBe(1);
     expect(outcome.document.seeds.every((seed) => seed.failedAssertions[0]?.expression === 'handoffs.successRate >= 1.5')).toBe(true);
+  }, 60_000);
+});
+
+describe('sweep worker threads', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('start before the store is opened, and stop when opening it fails', async () => {
+    const stopped: SweepWorkers[] = [];
+    const terminate = SweepWorkers.prototype.terminate;
+    vi.spyOn(SweepWorkers.prototype, 'terminate').mockImplementation(function (this: SweepWorkers) {
+      stopped.push(this);
+      return terminate.call(this);
+    });
+    const broken = {
+      engine: 'chdb',
+      migrate: async () => {
+        throw new Error('store unreachable');
+      },
+    } as unknown as SpanStore;
+    const request = { scenario: swarmed, scenarioRef: 's.yaml', seeds: [1, 2, 3], jobs: 2, sweepId: 'broken', store: broken };
+    await expect(runSweep(request)).rejects.toThrow('store unreachable');
+    // The threads the failed sweep stopped were started before migrate() ran.
+    expect(new Set(stopped).size).toBe(1);
+    const [workers] = stopped;
+    expect(workers.threads).toHaveLength(2);
+    // A thread that is no longer running has threadId -1 (node:worker_threads).
+    for (const thread of workers.threads) expect(thread.threadId).toBe(-1);
+    // One job runs in this thread: no worker threads at all.
+    stopped.length = 0;
+    await expect(runSweep({ ...request, jobs: 1 })).rejects.toThrow('store unreachable');
+    expect(stopped).toEqual([]);
+  }, 60_000);
+
+  it('report a thread that crashed before its seeds were handed out', async () => {
+    const workers = new SweepWorkers(swarmed, 1);
+    try {
+      workers.threads[0].emit('error', new Error('boom'));
+      const task = { seed: 1, sweepId: 'crashed', recordedDate: '2026-01-01' };
+      const run = simulateSeedsOn(workers, [task], async () => {});
+      await expect(run).rejects.toThrow(SweepWorkerError);
+      await expect(run).rejects.toThrow(/sweep worker crashed: Error: boom/);
+    } finally {
+      await workers.terminate();
+    }
+    await expect(simulateSeedsOn({ threads: [] } as unknown as SweepWorkers, [], async () => {})).rejects.toThrow(RangeError);
   }, 60_000);
 });
