@@ -12,6 +12,10 @@
  * - baseline, same run: the same seeds simulated with tracing off, nothing
  *   stored — the floor any sweep pays.
  *
+ * The note gives the median wall time and, on Linux, the sweep process's CPU
+ * time (user + system, all threads): on a machine whose speed drifts, CPU
+ * seconds say more about the work done than wall seconds.
+ *
  *   node --import tsx bench/sweep.ts [--seeds 1000] [--rounds 3] [--interim]
  */
 import { spawnSync } from 'node:child_process';
@@ -22,7 +26,7 @@ import { emitRows, type BenchRow } from './harness/bench-row.js';
 import { loadResearchPipeline, RESEARCH_PIPELINE_FILE, simulateSeed } from './harness/research-pipeline.js';
 import { sweepAggregate } from './harness/sweep-aggregate.js';
 import { batchedSweep, runScenarioLoop, type SweepTotals } from './harness/sweep-pipeline.js';
-import { argInteger, median } from './harness/timing.js';
+import { argInteger, childrenCpuMs, median } from './harness/timing.js';
 import { compiledBaton } from './harness/compiled-cli.js';
 
 /** A directory per process, so that two sweep benchmarks never share one. */
@@ -40,15 +44,18 @@ async function sweepCommand(seeds: number, jobs: number, dataDir: string): Promi
   rmSync(dataDir, { recursive: true, force: true });
   const args = [...compiledBaton(), 'sweep', RESEARCH_PIPELINE_FILE, '--seeds', `1..${seeds}`, '--swarm', 'default'];
   args.push('--jobs', String(jobs), '--data-dir', dataDir, '--format', 'json', '--out', `${dataDir}-out`);
+  const cpuBefore = childrenCpuMs();
   const started = performance.now();
   const child = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   const wallMs = performance.now() - started;
+  const cpuAfter = childrenCpuMs();
+  const cpuMs = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
   if (child.status !== 0 && child.status !== 1) throw new Error(`baton sweep exited ${child.status}: ${child.stderr.slice(-2000)}`);
   const store = new ChdbStore(dataDir);
   try {
     const rows = await store.query<{ runs: string; handoffs: string }>(`SELECT count() AS runs, sum(handoffs_total) AS handoffs FROM baton.runs FINAL`);
     const spans = await store.query<{ c: string }>(`SELECT count() AS c FROM baton.spans`);
-    return { seeds: Number(rows[0].runs), handoffs: Number(rows[0].handoffs), spans: Number(spans[0].c), wallMs };
+    return { seeds: Number(rows[0].runs), handoffs: Number(rows[0].handoffs), spans: Number(spans[0].c), wallMs, cpuMs };
   } finally {
     await store.close();
   }
@@ -66,6 +73,7 @@ function row(metric: string, totals: SweepTotals[], baseline: SweepTotals[], ext
   const baselinePerS = baseline.map((total) => total.seeds / (total.wallMs / 1000));
   const handoffsPerS = median(totals.map((total) => total.handoffs / (total.wallMs / 1000)));
   const wallS = median(totals.map((total) => total.wallMs / 1000));
+  const cpuS = totals.every((total) => total.cpuMs !== undefined) ? median(totals.map((total) => total.cpuMs! / 1000)) : undefined;
   return {
     bench: 'sweep',
     metric,
@@ -77,7 +85,7 @@ function row(metric: string, totals: SweepTotals[], baseline: SweepTotals[], ext
     ratio: median(seedsPerS.map((value, index) => value / baselinePerS[index])),
     goal: `1,000 seeds ≤ ${GOAL_SECONDS} s`,
     goalStatus: (wallS * 1000) / totals[0].seeds <= GOAL_SECONDS ? 'met' : 'missed',
-    note: `${Math.round(handoffsPerS).toLocaleString('en-US')} handoffs/s; ${wallS.toFixed(1)} s wall; ${totals[0].spans.toLocaleString('en-US')} spans stored`,
+    note: `${Math.round(handoffsPerS).toLocaleString('en-US')} handoffs/s; ${wallS.toFixed(1)} s wall${cpuS === undefined ? '' : `, ${cpuS.toFixed(1)} CPU-s`}; ${totals[0].spans.toLocaleString('en-US')} spans stored`,
     ...extra,
   };
 }

@@ -13,6 +13,8 @@ export interface SweepTotals {
   handoffs: number;
   spans: number;
   wallMs: number;
+  /** CPU ms of the whole sweep process (user + system, every thread), when known. */
+  cpuMs?: number;
 }
 
 /**
