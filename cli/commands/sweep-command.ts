@@ -20,7 +20,8 @@ any seed violates an invariant or an assertion.
 
 Options:
   --seeds LIST       seeds: ranges and seeds, e.g. 1..1000 or 1..10,42 (default 1..100)
-  --jobs N           worker threads (default: the machine's parallelism, ${Math.min(availableParallelism(), JOBS_MAX)} here; 1 runs in-process)
+  --jobs N           worker threads (default: the machine's parallelism, ${Math.min(availableParallelism(), JOBS_MAX)} here; 1 runs in-process,
+                     often the faster choice for a sweep of a few seconds)
   --shard K/N        run only every N-th seed starting at the K-th (CI shards); store all
                      shards under one --sweep-id and the last shard's sweep.json covers all
   --sweep-id ID      id the runs are stored under (default: derived from scenario and seeds)
