@@ -67,45 +67,26 @@ export function sweepWorkerCount(jobs: number, seeds: number): number {
 
 /**
  * Simulates every task and hands each seed's rows to `onRows`, in completion
- * order (callers sort). `jobs` = 1 runs in this thread; more start that many
- * worker threads (at most one per task) and stop them at the end. See
- * `simulateSeedsOn`.
- */
-export async function simulateSeeds(
-  scenario: Scenario,
-  tasks: readonly SeedTask[],
-  jobs: number,
-  onRows: (rows: SeedRows) => Promise<void>,
-): Promise<{ pendingPeak: number }> {
-  const count = sweepWorkerCount(jobs, tasks.length);
-  if (count === 0) {
-    for (const task of tasks) await onRows(await simulateSeedRows(scenario, task));
-    return { pendingPeak: 1 };
-  }
-  const workers = new SweepWorkers(scenario, count);
-  try {
-    return await simulateSeedsOn(workers, tasks, onRows);
-  } finally {
-    await workers.terminate();
-  }
-}
-
-/**
- * Simulates every task on `workers` and hands each seed's rows to `onRows`,
- * in completion order. Each thread gets the next seed as soon as it is free,
- * as long as fewer than `PENDING_SEEDS_PER_JOB` × threads seeds are simulating
+ * order (callers sort): in this thread when `workers` is undefined, else on
+ * the worker threads, each getting the next seed as soon as it is free, as
+ * long as fewer than `PENDING_SEEDS_PER_JOB` × threads seeds are simulating
  * or have rows waiting for `onRows` (so memory stays bounded when storage is
  * slower than simulation). `onRows` calls never overlap; on a failure the
  * ones already started finish before this rejects. The threads stay up (the
  * caller terminates them). Returns the most seeds whose rows waited at once.
  */
-export async function simulateSeedsOn(
-  workers: SweepWorkers,
+export async function simulateSeeds(
+  scenario: Scenario,
   tasks: readonly SeedTask[],
+  workers: SweepWorkers | undefined,
   onRows: (rows: SeedRows) => Promise<void>,
 ): Promise<{ pendingPeak: number }> {
+  if (workers === undefined) {
+    for (const task of tasks) await onRows(await simulateSeedRows(scenario, task));
+    return { pendingPeak: 1 };
+  }
   const threads = workers.threads;
-  if (threads.length === 0) throw new RangeError('simulateSeedsOn needs at least one worker thread');
+  if (threads.length === 0) throw new RangeError('simulateSeeds needs at least one worker thread');
   const pendingMax = PENDING_SEEDS_PER_JOB * threads.length;
   let next = 0;
   let pending = 0;
@@ -115,41 +96,39 @@ export async function simulateSeedsOn(
   let delivered: Promise<void> = Promise.resolve();
   const listeners: [Worker, (message: WorkerMessage) => void][] = [];
   try {
-    await new Promise<void>((resolve, reject) => {
-      workers.whenFailed(reject);
-      let finished = 0;
-      for (const worker of threads) {
-        let done = false;
-        const give = (): void => {
-          if (next >= tasks.length) {
-            if (!done && ++finished === threads.length) resolve();
-            done = true;
-            return;
-          }
-          // Seeds simulating count too: their rows will wait as soon as they arrive.
-          if (pending + running >= pendingMax) return void idle.push(give);
-          running++;
-          worker.postMessage(tasks[next++]);
-        };
-        const onMessage = (message: WorkerMessage): void => {
-          if (message.error !== undefined) return reject(new SweepWorkerError(`seed ${message.seed} failed in a worker: ${message.error}`));
-          const rows = message.rows!;
-          running--;
-          pendingPeak = Math.max(pendingPeak, ++pending);
-          delivered = delivered
-            .then(() => onRows(rows))
-            .finally(() => {
-              pending--;
-              idle.shift()?.();
-            });
-          delivered.catch(reject);
-          give();
-        };
-        worker.on('message', onMessage);
-        listeners.push([worker, onMessage]);
-        give();
-      }
-    });
+    const failed = new Promise<never>((_, reject) => workers.whenFailed(reject));
+    const allGiven = Promise.all(
+      threads.map(
+        (worker) =>
+          new Promise<void>((resolve, reject) => {
+            const give = (): void => {
+              if (next >= tasks.length) return resolve();
+              // Seeds simulating count too: their rows will wait as soon as they arrive.
+              if (pending + running >= pendingMax) return void idle.push(give);
+              running++;
+              worker.postMessage(tasks[next++]);
+            };
+            const onMessage = (message: WorkerMessage): void => {
+              if (message.error !== undefined) return reject(new SweepWorkerError(`seed ${message.seed} failed in a worker: ${message.error}`));
+              const rows = message.rows!;
+              running--;
+              pendingPeak = Math.max(pendingPeak, ++pending);
+              delivered = delivered
+                .then(() => onRows(rows))
+                .finally(() => {
+                  pending--;
+                  idle.shift()?.();
+                });
+              delivered.catch(reject);
+              give();
+            };
+            worker.on('message', onMessage);
+            listeners.push([worker, onMessage]);
+            give();
+          }),
+      ),
+    );
+    await Promise.race([allGiven, failed]);
     await delivered;
     return { pendingPeak };
   } finally {

@@ -7,7 +7,7 @@ import type { Scenario } from '../../scenarios/format/load-scenario.js';
 import { EXIT } from '../exit-codes.js';
 import { buildSweepDocument, type SweepDocument } from './sweep-document.js';
 import { queryByRuns } from './sweep-metrics.js';
-import { simulateSeeds, simulateSeedsOn, sweepWorkerCount, SweepWorkers } from './sweep-pool.js';
+import { simulateSeeds, sweepWorkerCount, SweepWorkers } from './sweep-pool.js';
 import { SweepProgress } from './sweep-progress.js';
 import { shardSeeds, type Shard } from './sweep-seeds.js';
 import { seedRunId, type SeedRows, type SeedTask, type SweepRowFormat } from './sweep-seed.js';
@@ -74,8 +74,7 @@ export async function runSweep(request: SweepRequest): Promise<SweepOutcome> {
       await writer.add(rows);
     };
     try {
-      if (workers === undefined) await simulateSeeds(scenario, tasks, 1, onRows);
-      else await simulateSeedsOn(workers, tasks, onRows);
+      await simulateSeeds(scenario, tasks, workers, onRows);
     } catch (error) {
       await writer.settle(); // no insert may still run when the caller closes the store
       throw error;

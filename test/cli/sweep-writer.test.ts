@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scenarioWithSwarm } from '../../cli/commands/sweep-command.js';
-import { simulateSeeds } from '../../cli/pipeline/sweep-pool.js';
+import { simulateSeeds, SweepWorkers } from '../../cli/pipeline/sweep-pool.js';
 import { simulateSeedRows, type SeedRows } from '../../cli/pipeline/sweep-seed.js';
 import { RowWriter } from '../../cli/pipeline/sweep.js';
 import { ChdbStore } from '../../collector/store/chdb-store.js';
@@ -120,10 +120,11 @@ describe('sweep RowWriter and worker pool', () => {
   it('with jobs 2, workers wait when rows pile up for a slow writer: at most 2 × jobs seeds pending, every seed once', async () => {
     const tasks = Array.from({ length: 14 }, (_, index) => task(index + 1));
     const delivered: number[] = [];
-    const { pendingPeak } = await simulateSeeds(scenario, tasks, 2, async (rows) => {
+    const workers = new SweepWorkers(scenario, 2);
+    const { pendingPeak } = await simulateSeeds(scenario, tasks, workers, async (rows) => {
       delivered.push(rows.summary.seed);
       await new Promise((resolve) => setTimeout(resolve, 40));
-    });
+    }).finally(() => workers.terminate());
     expect([...delivered].sort((a, b) => a - b)).toEqual(tasks.map((entry) => entry.seed));
     expect(pendingPeak).toBeLessThanOrEqual(4);
     expect(pendingPeak).toBeGreaterThan(1);

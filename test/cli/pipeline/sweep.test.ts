@@ -6,7 +6,7 @@ import { ChdbStore } from '../../../collector/store/chdb-store.js';
 import { loadScenarioFile } from '../../../scenarios/format/load-scenario.js';
 import { applyOverrides } from '../../../cli/scenario-overrides.js';
 import { runSweep } from '../../../cli/pipeline/sweep.js';
-import { simulateSeedsOn, SweepWorkerError, SweepWorkers } from '../../../cli/pipeline/sweep-pool.js';
+import { simulateSeeds, SweepWorkerError, SweepWorkers } from '../../../cli/pipeline/sweep-pool.js';
 import type { SpanStore } from '../../../collector/store/span-store.js';
 import { defaultSweepId, formatSeeds, parseSeeds, parseShard, shardSeeds } from '../../../cli/pipeline/sweep-seeds.js';
 import type { SweepDocument } from '../../../cli/pipeline/sweep-document.js';
@@ -109,12 +109,12 @@ describe('sweep worker threads', () => {
     try {
       workers.threads[0].emit('error', new Error('boom'));
       const task = { seed: 1, sweepId: 'crashed', recordedDate: '2026-01-01' };
-      const run = simulateSeedsOn(workers, [task], async () => {});
+      const run = simulateSeeds(swarmed, [task], workers, async () => {});
       await expect(run).rejects.toThrow(SweepWorkerError);
       await expect(run).rejects.toThrow(/sweep worker crashed: Error: boom/);
     } finally {
       await workers.terminate();
     }
-    await expect(simulateSeedsOn({ threads: [] } as unknown as SweepWorkers, [], async () => {})).rejects.toThrow(RangeError);
+    await expect(simulateSeeds(swarmed, [], { threads: [] } as unknown as SweepWorkers, async () => {})).rejects.toThrow(RangeError);
   }, 60_000);
 });
