@@ -20,7 +20,7 @@ import { ServerStore } from '../collector/store/server-store.js';
 import type { SpanStore } from '../collector/store/span-store.js';
 import { benchServerUrl, clickhouseClientArgs } from './harness/bench-server.js';
 import { corpusRows, jsonEachRow, researchPipelineSpans, type RunSpans } from './harness/span-corpus.js';
-import { argInteger, argValue, median } from './harness/timing.js';
+import { argInteger, argValue, median, procStatCpuMs } from './harness/timing.js';
 
 const FILES_DIR = `/tmp/baton-bench/probe-${process.pid}`;
 
@@ -115,8 +115,7 @@ writeFileSync(files.events, payload.events);
 function serverCpuMs(): number {
   try {
     const pid = readFileSync('/tmp/baton-bench/ch-server/clickhouse-server.pid', 'utf8').trim();
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
+    return procStatCpuMs(readFileSync(`/proc/${pid}/stat`, 'utf8')).ownMs;
   } catch {
     return NaN;
   }

@@ -68,23 +68,29 @@ export function argInteger(name: string, fallback: number): number {
 
 /**
  * CPU milliseconds (user + system) of this process's children that have been
- * waited for (`spawnSync` waits), from Linux's /proc/self/stat (cutime and
- * cstime, in USER_HZ = 100 ticks per second); undefined elsewhere. The
- * difference around a `spawnSync` is that child's CPU, its threads included.
+ * waited for (`spawnSync` waits), from Linux's /proc/self/stat; undefined
+ * elsewhere. The difference around a `spawnSync` is that child's CPU, its
+ * threads included.
  */
 export function childrenCpuMs(): number | undefined {
   try {
-    return parseChildrenCpuMs(readFileSync('/proc/self/stat', 'utf8'));
+    return procStatCpuMs(readFileSync('/proc/self/stat', 'utf8')).childrenMs;
   } catch {
     return undefined;
   }
 }
 
-/** cutime + cstime of a /proc/PID/stat line, in ms; the command name may hold spaces and parentheses. */
-export function parseChildrenCpuMs(stat: string): number {
+/**
+ * The CPU milliseconds a /proc/PID/stat line holds: the process's own
+ * (utime + stime, fields 14 and 15 of proc(5)) and its waited-for children's
+ * (cutime + cstime, fields 16 and 17), in ticks of USER_HZ = 100 per second.
+ * The command name may hold spaces and parentheses.
+ */
+export function procStatCpuMs(stat: string): { ownMs: number; childrenMs: number } {
+  // fields[0] is field 3 (state).
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // fields[0] is field 3 (state) of proc(5); cutime and cstime are fields 16 and 17.
-  const ticks = Number(fields[13]) + Number(fields[14]);
-  if (!Number.isInteger(ticks)) throw new RangeError(`not a /proc/PID/stat line: ${stat.slice(0, 80)}`);
-  return ticks * 10;
+  const own = Number(fields[11]) + Number(fields[12]);
+  const children = Number(fields[13]) + Number(fields[14]);
+  if (!Number.isInteger(own) || !Number.isInteger(children)) throw new RangeError(`not a /proc/PID/stat line: ${stat.slice(0, 80)}`);
+  return { ownMs: own * 10, childrenMs: children * 10 };
 }
