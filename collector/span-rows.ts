@@ -1,5 +1,6 @@
 import type { Attributes, AttributeValue, HrTime } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { sortedKeys } from '../core/handoff/canonical-json.js';
 import type { SpanEventRow, SpanRow } from './store/rows.js';
 
 /** Run-level columns every span row of a run carries. */
@@ -102,7 +103,7 @@ export interface AttributeColumns {
 
 /** The columns of `attributes`: text columns as `attributeText`, counts as `countValue`, of the attribute each is named after. */
 export function attributeColumns(attributes: Attributes): AttributeColumns {
-  const keys = Object.keys(attributes).sort();
+  const keys = sortedKeys(attributes);
   const values = new Array<string>(keys.length);
   let operation = '';
   let workflowId = '';
@@ -256,7 +257,7 @@ export function spanRow(span: SpanRecord, run: RunColumns): SpanRow {
 
 /** Attributes as the Nested(key, value) columns hold them: keys sorted, each value as `attributeText`. */
 export function nestedAttributes(attributes: Attributes): { keys: string[]; values: string[] } {
-  const keys = Object.keys(attributes).sort();
+  const keys = sortedKeys(attributes);
   return { keys, values: keys.map((key) => attributeText(attributes[key])) };
 }
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../../core/handoff/canonical-json.js';
+import { canonicalJson, sortedKeys } from '../../../core/handoff/canonical-json.js';
 
 /** canonicalJson as first written: every array and object copied, object keys sorted, undefined values left out. */
 function referenceSortKeys(value: unknown): unknown {
@@ -46,5 +46,25 @@ describe('canonicalJson', () => {
     const withToJson = Object.assign(['a', 'b'], { toJSON: () => 'replaced' });
     const inputs: unknown[] = [[1, , 3], [() => 1, Symbol('s')], { list: withToJson }, withToJson, { z: undefined, y: () => 1 }];
     for (const input of inputs) expect(canonicalJson(input)).toBe(reference(input));
+  });
+});
+
+describe('sortedKeys', () => {
+  // Keys of every kind: integer-like ones (which Object.keys puts first, in numeric order),
+  // prefixes of each other, surrogates, and counts on both sides of the insertion-sort limit.
+  const key = fc.oneof(fc.string({ unit: 'binary', maxLength: 5 }), fc.nat({ max: 1_000 }).map(String), fc.constantFrom('a', 'ab', 'a.b', 'A', '', '\uD83D', '\uDE00', '10', '9'));
+  const object = fc.dictionary(key, fc.constant(1), { maxKeys: 40 });
+
+  it('gives what Object.keys(object).sort() gives, for any object', () => {
+    fc.assert(fc.property(object, (input) => {
+        expect(sortedKeys(input)).toEqual(Object.keys(input).sort());
+      }), { numRuns: 3000 });
+  });
+
+  it('sorts by UTF-16 code units, as the default sort does', () => {
+    expect(sortedKeys({ b: 1, 10: 1, a: 1, 9: 1, B: 1, '\uFF21': 1, '\uD83D\uDE00': 1 })).toEqual(['10', '9', 'B', 'a', 'b', '\uD83D\uDE00', '\uFF21']);
+    const many = Object.fromEntries(Array.from({ length: 50 }, (_, index) => [`k${(index * 37) % 50}`, index]));
+    expect(sortedKeys(many)).toEqual(Object.keys(many).sort());
+    expect(sortedKeys(many)[0]).toBe('k0');
   });
 });
