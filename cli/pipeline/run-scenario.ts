@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { createRunTracer } from '../../collector/tracing/run-tracer.js';
-import { recordFromSdkSpan, type RunColumns, type SpanRecord } from '../../collector/span-rows.js';
+import { createRecordTracer } from '../../collector/tracing/record-tracer.js';
+import type { RunColumns, SpanRecord } from '../../collector/span-rows.js';
 import { SpanSink } from '../../collector/sink/span-sink.js';
 import type { SpanStore } from '../../collector/store/span-store.js';
 import { sqlString } from '../../collector/store/sql.js';
@@ -70,9 +70,9 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
   // Spans end inside the simulation, which cannot wait for storage: one run's
   // records are kept, then handed to the sink with its backpressure honoured.
   const records: SpanRecord[] = [];
-  const tracer = createRunTracer(random.stream('ids'), (span) => {
-    if (span.attributes['baton.handoff.outcome'] !== undefined) handoffsTotal++;
-    records.push(recordFromSdkSpan(span));
+  const tracer = createRecordTracer(random.stream('ids'), (record) => {
+    if (record.attributes['baton.handoff.outcome'] !== undefined) handoffsTotal++;
+    records.push(record);
   });
   const options = simulationOptions(scenario, seed);
   const simulation = await simulate(request.customize ? request.customize(options) : options, tracer);

@@ -1,8 +1,8 @@
-import { createRunTracer } from '../../collector/tracing/run-tracer.js';
+import { createRecordTracer } from '../../collector/tracing/record-tracer.js';
 import { RunRowBinary } from '../../collector/row-binary.js';
 import { RunRowLines } from '../../collector/span-lines.js';
 import { JsonLines } from '../../collector/spool/json-lines.js';
-import { recordFromSdkSpan, type RunColumns, type SpanRecord } from '../../collector/span-rows.js';
+import type { RunColumns, SpanRecord } from '../../collector/span-rows.js';
 import type { RunRow, ViolationRow } from '../../collector/store/rows.js';
 import type { RawRowFormat } from '../../collector/store/span-store.js';
 import { simulationOptions, type Scenario } from '../../scenarios/format/load-scenario.js';
@@ -79,9 +79,9 @@ export async function simulateSeedRows(scenario: Scenario, task: SeedTask): Prom
   let handoffsTotal = 0;
   const format = task.rowFormat ?? 'JSONEachRow';
   const rows: RowSink = format === 'RowBinary' ? new RunRowBinary(columns) : textRows(columns, format);
-  const tracer = createRunTracer(new SeededRandom(task.seed).stream('ids'), (span) => {
-    if (span.attributes['baton.handoff.outcome'] !== undefined) handoffsTotal++;
-    rows.add(recordFromSdkSpan(span));
+  const tracer = createRecordTracer(new SeededRandom(task.seed).stream('ids'), (record) => {
+    if (record.attributes['baton.handoff.outcome'] !== undefined) handoffsTotal++;
+    rows.add(record);
   });
   const simulation = await simulate(simulationOptions(scenario, task.seed), tracer);
   const violations = violationRows(simulation, columns);

@@ -28,7 +28,7 @@ class ListenerSpanProcessor implements SpanProcessor {
 }
 
 /** Limits high enough that no simulated span drops attributes or events. */
-const RUN_SPAN_LIMITS = {
+export const RUN_SPAN_LIMITS = {
   attributeCountLimit: 512,
   attributeValueLengthLimit: 16_384,
   eventCountLimit: 100_000,

@@ -23,10 +23,13 @@ export class SeededIdGenerator implements IdGenerator {
       const word = Math.floor(this.stream.next() * 0x1_0000_0000);
       id += BYTE_HEX[word >>> 24] + BYTE_HEX[(word >>> 16) & 0xff] + BYTE_HEX[(word >>> 8) & 0xff] + BYTE_HEX[word & 0xff];
     }
-    id = id.slice(0, length);
-    return /^0+$/.test(id) ? `${id.slice(0, -1)}1` : id;
+    if (id.length > length) id = id.slice(0, length);
+    return id === (ZEROS[length] ??= '0'.repeat(length)) ? `${id.slice(0, -1)}1` : id;
   }
 }
+
+/** All-zero ids by length (OpenTelemetry's invalid ids). */
+const ZEROS: Record<number, string> = {};
 
 /** Two lowercase hex digits of every byte value. */
 const BYTE_HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
