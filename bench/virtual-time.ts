@@ -2,15 +2,18 @@
  * Virtual-time speed-up and tracing cost: the research pipeline simulated seed
  * after seed by `simulate()` directly (no storage, no report), with
  *   - tracing off: the @opentelemetry/api no-op tracer (no provider registered),
- *   - traced: the run's BasicTracerProvider with a no-op span listener,
- *   - traced + rows: the listener also turns each span into its storage rows
- *     (what the SpanSink does before an insert).
+ *   - traced: the record tracer `baton run` and `baton sweep` use, with a
+ *     no-op listener,
+ *   - traced + rows: the listener also turns each record into its storage rows
+ *     (what the SpanSink does before an insert),
+ *   - SDK: the SDK's BasicTracerProvider (what runs were traced with before the
+ *     record tracer) with a no-op span listener.
  * Speed-up = virtual seconds simulated per wall second. Tracing cost = wall
  * time traced ÷ wall time untraced, paired per round (goal ≤ 2×).
  *
  *   node --import tsx bench/virtual-time.ts [--seeds 100] [--rounds 5]
  */
-import { recordFromSdkSpan, spanEventRows, spanRow, type RunColumns } from '../collector/span-rows.js';
+import { spanEventRows, spanRow, type RunColumns } from '../collector/span-rows.js';
 import { emitRows, type BenchRow } from './harness/bench-row.js';
 import { loadResearchPipeline, simulateSeed, type TracingMode } from './harness/research-pipeline.js';
 import { argInteger, interleave, median, pairedRatio } from './harness/timing.js';
@@ -25,15 +28,15 @@ export async function virtualTimeBench(): Promise<BenchRow[]> {
   let rowsMade = 0;
   const modes: Record<string, TracingMode> = {
     off: { kind: 'off' },
-    traced: { kind: 'sdk', listener: () => void spans++ },
+    traced: { kind: 'records', listener: () => void spans++ },
     rows: {
-      kind: 'sdk',
-      listener: (span) => {
-        const record = recordFromSdkSpan(span);
+      kind: 'records',
+      listener: (record) => {
         rowsMade += 1 + spanEventRows(record, COLUMNS).length;
         spanRow(record, COLUMNS);
       },
     },
+    sdk: { kind: 'sdk', listener: () => {} },
   };
   const totals = { simulatedS: 0, events: 0, handoffs: 0 };
   const runSeeds = async (mode: TracingMode): Promise<number> => {
@@ -65,6 +68,8 @@ export async function virtualTimeBench(): Promise<BenchRow[]> {
   });
   const tracingCost = pairedRatio(samples.off, samples.traced);
   const rowsCost = pairedRatio(samples.off, samples.rows);
+  const sdkCost = pairedRatio(samples.off, samples.sdk);
+  const sdkOverRecords = pairedRatio(samples.traced, samples.sdk);
   return [
     row('off', `speed-up, tracing off (${seeds} seeds; ${formatSeedsPerS(samples.off, seedsPerSimulatedS)})`),
     row('traced', `speed-up, traced, no-op listener (${Math.round(spansPerSeed)} spans/seed; ${formatSeedsPerS(samples.traced, seedsPerSimulatedS)})`, {
@@ -80,6 +85,12 @@ export async function virtualTimeBench(): Promise<BenchRow[]> {
       baselineValue: median(samples.off),
       ratio: rowsCost,
       note: `ratio is wall time ÷ wall time off; ${Math.round(rowsMade / ((rounds + 1) * seeds))} rows/seed`,
+    }),
+    row('sdk', `speed-up, traced by the SDK's tracer provider, no-op listener (the tracer before; ${formatSeedsPerS(samples.sdk, seedsPerSimulatedS)})`, {
+      baseline: 'tracing off',
+      baselineValue: median(samples.off),
+      ratio: sdkCost,
+      note: `ratio is wall time ÷ wall time off; wall time SDK ÷ record tracer: ${sdkOverRecords.toFixed(3)}`,
     }),
   ];
 }

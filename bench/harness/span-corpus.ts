@@ -1,4 +1,4 @@
-import { recordFromSdkSpan, spanEventRows, spanRow, type RunColumns, type SpanRecord } from '../../collector/span-rows.js';
+import { spanEventRows, spanRow, type RunColumns, type SpanRecord } from '../../collector/span-rows.js';
 import type { SpanEventRow, SpanRow } from '../../collector/store/rows.js';
 import type { Scenario } from '../../scenarios/format/load-scenario.js';
 import { loadResearchPipeline, simulateSeed } from './research-pipeline.js';
@@ -14,7 +14,7 @@ export async function researchPipelineSpans(seeds: number, sweepId = 'bench', sc
   const runs: RunSpans[] = [];
   for (let seed = 1; seed <= seeds; seed++) {
     const records: SpanRecord[] = [];
-    await simulateSeed(scenario, seed, { kind: 'sdk', listener: (span) => records.push(recordFromSdkSpan(span)) });
+    await simulateSeed(scenario, seed, { kind: 'records', listener: (record) => records.push(record) });
     const columns: RunColumns = {
       runId: `bench-${String(seed).padStart(6, '0')}`,
       sweepId,

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { runScenario } from '../../cli/pipeline/run-scenario.js';
 import { runRow } from '../../cli/pipeline/run-rows.js';
 import { SpanSink } from '../../collector/sink/span-sink.js';
-import { recordFromSdkSpan, type RunColumns } from '../../collector/span-rows.js';
+import type { RunColumns } from '../../collector/span-rows.js';
 import type { SpanStore } from '../../collector/store/span-store.js';
 import type { Scenario } from '../../scenarios/format/load-scenario.js';
 import { simulateSeed } from './research-pipeline.js';
@@ -67,10 +67,10 @@ export async function batchedSweep(
     };
     let runHandoffs = 0;
     const result = await simulateSeed(scenario, seed, {
-      kind: 'sdk',
-      listener: (span) => {
-        if (span.attributes['baton.handoff.outcome'] !== undefined) runHandoffs++;
-        sink.add(recordFromSdkSpan(span), columns);
+      kind: 'records',
+      listener: (record) => {
+        if (record.attributes['baton.handoff.outcome'] !== undefined) runHandoffs++;
+        sink.add(record, columns);
       },
     });
     handoffs += runHandoffs;
