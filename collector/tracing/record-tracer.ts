@@ -60,6 +60,7 @@ class RecordTracer implements Tracer {
     // `root` ignores the context's span (the SDK deletes it from the context first).
     const parentSpan = options.root ? undefined : trace.getSpan(context);
     const parent = parentSpan?.spanContext();
+    const startTime = timeOf(options.startTime, 'startSpan');
     const spanId = this.ids.generateSpanId();
     // A record span's ids are valid by construction; any other parent is checked as the SDK does.
     const child = parent !== undefined && (parentSpan instanceof RecordSpan || trace.isSpanContextValid(parent));
@@ -69,16 +70,17 @@ class RecordTracer implements Tracer {
       child ? parent.spanId : '',
       name,
       options.kind ?? SpanKind.INTERNAL,
-      timeOf(options.startTime, 'startSpan'),
+      startTime,
       this.listener,
     );
-    // The SDK sanitizes these first, then sets them one by one; setAttribute's own checks drop the same keys.
-    if (options.attributes !== undefined) span.setAttributes(options.attributes);
+    if (options.attributes !== undefined) span.setStartAttributes(options.attributes);
     return span;
   }
 
+  /** The SDK's argument handling: (name, fn), (name, options, fn) or (name, options, context, fn). */
   startActiveSpan<F extends (span: Span) => unknown>(name: string, ...rest: unknown[]): ReturnType<F> {
-    const fn = rest[rest.length - 1] as (span: Span) => ReturnType<F>;
+    if (rest.length === 0) return undefined as ReturnType<F>;
+    const fn = (rest.length === 1 ? rest[0] : rest.length === 2 ? rest[1] : rest[2]) as (span: Span) => ReturnType<F>;
     const options = (rest.length >= 2 ? rest[0] : undefined) as SpanOptions | undefined;
     const parentContext = ((rest.length >= 3 ? rest[1] : undefined) as Context | undefined) ?? apiContext.active();
     const span = this.startSpan(name, options, parentContext);
@@ -126,6 +128,17 @@ class RecordSpan implements Span {
     return this;
   }
 
+  /**
+   * A new span's attributes. The SDK sanitizes them into a fresh object first, then sets them
+   * one by one: setAttribute's own checks drop the same keys, except `__proto__`, which the
+   * copy loses (an assignment to it sets no property) before it counts towards the limit.
+   */
+  setStartAttributes(attributes: SpanAttributes): void {
+    for (const key in attributes) {
+      if (key !== '__proto__' && Object.prototype.hasOwnProperty.call(attributes, key)) this.setAttribute(key, attributes[key]);
+    }
+  }
+
   setAttributes(attributes: SpanAttributes): this {
     for (const key in attributes) {
       if (Object.prototype.hasOwnProperty.call(attributes, key)) this.setAttribute(key, attributes[key]);
@@ -135,12 +148,13 @@ class RecordSpan implements Span {
 
   addEvent(name: string, attributesOrTime?: SpanAttributes | TimeInput, time?: TimeInput): this {
     if (this.ended) return this;
-    if (this.events.length >= RUN_SPAN_LIMITS.eventCountLimit) this.events.shift();
     let attributes: unknown = attributesOrTime;
     if (isTimeInput(attributesOrTime)) {
       if (!isTimeInput(time)) time = attributesOrTime;
       attributes = undefined;
     }
+    const eventTime = timeOf(time, 'addEvent');
+    if (this.events.length >= RUN_SPAN_LIMITS.eventCountLimit) this.events.shift();
     // The SDK keeps an event's null and undefined values (sanitizeAttributes does).
     const sanitized = sanitizeAttributes(attributes);
     const kept: Attributes = {};
@@ -151,7 +165,7 @@ class RecordSpan implements Span {
       kept[key] = truncated(sanitized[key]);
       count++;
     }
-    this.events.push({ name, time: timeOf(time, 'addEvent'), attributes: kept });
+    this.events.push({ name, time: eventTime, attributes: kept });
     return this;
   }
 

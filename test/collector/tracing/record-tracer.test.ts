@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SpanStatusCode, TraceFlags, ROOT_CONTEXT, trace, type Attributes, type HrTime, type Span, type Tracer } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, TraceFlags, ROOT_CONTEXT, trace, type Attributes, type HrTime, type Span, type Tracer } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RunRowBinary } from '../../../collector/row-binary.js';
@@ -52,7 +53,7 @@ describe('record tracer: whole runs', () => {
         const viaSdk = await simulate(simulationOptions(scenario, seed), pair.sdk);
         const viaLean = await simulate(simulationOptions(scenario, seed), pair.lean);
         expect(pair.leanRecords.length).toBeGreaterThan(0);
-        expect(pair.leanRecords).toEqual(pair.sdkRecords);
+        expect(pair.leanRecords).toStrictEqual(pair.sdkRecords);
         expect(rowBytes(pair.leanRecords)).toEqual(rowBytes(pair.sdkRecords));
         expect(viaLean.eventLogHash).toBe(viaSdk.eventLogHash);
         expect(viaLean.violations).toEqual(viaSdk.violations);
@@ -68,7 +69,7 @@ describe('record tracer: whole runs', () => {
       const pair = tracerPair(seed);
       await simulate(simulationOptions(scenario, seed), pair.sdk);
       await simulate(simulationOptions(scenario, seed), pair.lean);
-      expect(pair.leanRecords).toEqual(pair.sdkRecords);
+      expect(pair.leanRecords).toStrictEqual(pair.sdkRecords);
       expect(rowBytes(pair.leanRecords)).toEqual(rowBytes(pair.sdkRecords));
       errors += pair.leanRecords.filter((record) => record.statusCode === SpanStatusCode.ERROR).length;
       events += pair.leanRecords.reduce((sum, record) => sum + record.events.length, 0);
@@ -175,7 +176,7 @@ describe('record tracer: arbitrary calls', () => {
         const sdkContexts = play(pair.sdk, plans);
         const leanContexts = play(pair.lean, plans);
         expect(leanContexts).toEqual(sdkContexts);
-        expect(pair.leanRecords).toEqual(pair.sdkRecords);
+        expect(pair.leanRecords).toStrictEqual(pair.sdkRecords);
         expect(rowBytes(pair.leanRecords)).toEqual(rowBytes(pair.sdkRecords));
       }),
       { numRuns: 400 },
@@ -189,7 +190,7 @@ describe('record tracer: arbitrary calls', () => {
       span.addEvent('e', { kept: undefined, nulled: null } as unknown as Attributes, [1_700_000_000, 6]);
       span.end([1_700_000_000, 1]);
     }
-    expect(pair.leanRecords).toEqual(pair.sdkRecords);
+    expect(pair.leanRecords).toStrictEqual(pair.sdkRecords);
     const [record] = pair.leanRecords;
     expect((record!.attributes.long as string).length).toBe(16_384);
     expect(Object.keys(record!.attributes)).not.toContain('gone');
@@ -198,10 +199,52 @@ describe('record tracer: arbitrary calls', () => {
     expect(record!.endNs).toBe(record!.startNs);
   });
 
+  it('handles what core never calls as the SDK does: limits, epoch times, kinds, exceptions, active spans, suppression, __proto__', () => {
+    const pair = tracerPair(11);
+    const ends: unknown[][] = [];
+    for (const tracer of [pair.sdk, pair.lean]) {
+      const returned: unknown[] = [];
+      // Past the 512-attribute limit; an event past 128 attributes; past 100,000 events.
+      const many = Object.fromEntries(Array.from({ length: 600 }, (_, index) => [`k${index}`, index]));
+      const span = tracer.startSpan('limits', { startTime: 1_700_000_000_123.5, kind: SpanKind.CLIENT, attributes: { ...JSON.parse('{"__proto__":"x"}'), ...many } });
+      span.setAttribute('k1', 'changed');
+      span.setAttribute('late', 1);
+      for (let index = 0; index < 100_002; index++) span.addEvent(`n${index % 3}`, [1_700_000_001, index]);
+      span.addEvent('wide', Object.fromEntries(Array.from({ length: 200 }, (_, index) => [`e${index}`, index])), new Date(1_700_000_000_500));
+      span.recordException({ code: 42, name: 'Ignored', message: 'boom', stack: 'at here' }, [1_700_000_002, 0]);
+      span.recordException({} as Error, [1_700_000_002, 1]);
+      span.end(1_700_000_003_000);
+      returned.push(tracer.startActiveSpan('three', { startTime: [1_700_000_005, 0] }, (active: Span) => (active.end([1_700_000_006, 0]), 'fn-3')));
+      returned.push(tracer.startActiveSpan('four', { startTime: [1_700_000_007, 0] }, trace.setSpan(ROOT_CONTEXT, span), (active: Span) => (active.end([1_700_000_008, 0]), 'fn-4')));
+      returned.push((tracer.startActiveSpan as (...args: unknown[]) => unknown)('five', { startTime: [1_700_000_009, 0] }, ROOT_CONTEXT, (active: Span) => (active.end([1_700_000_010, 0]), 'fn-5'), 'extra'));
+      returned.push((tracer.startActiveSpan as (name: string) => unknown)('none'));
+      const suppressed = tracer.startSpan('suppressed', { startTime: [1, 0] }, suppressTracing(ROOT_CONTEXT));
+      returned.push(suppressed.isRecording(), suppressed.spanContext().spanId);
+      suppressed.end([2, 0]);
+      ends.push(returned);
+    }
+    expect(ends[1]).toStrictEqual(ends[0]);
+    expect(pair.leanRecords).toStrictEqual(pair.sdkRecords);
+    expect(rowBytes(pair.leanRecords)).toEqual(rowBytes(pair.sdkRecords));
+    const [limits] = pair.leanRecords;
+    expect(Object.keys(limits!.attributes)).toHaveLength(512);
+    expect(limits!.kind).toBe(SpanKind.CLIENT);
+    expect(limits!.events).toHaveLength(100_000);
+    expect(Object.keys(limits!.events.find((event) => event.name === 'wide')!.attributes)).toHaveLength(128);
+    expect(pair.leanRecords.map((record) => record.name)).toEqual(['limits', 'three', 'four', 'five']);
+    // (name, fn) gives no start time: the SDK would take the host's clock, the record tracer refuses.
+    expect(() => pair.lean.startActiveSpan('two', (active: Span) => active.end([1, 0]))).toThrow(/startSpan needs an explicit time/);
+  });
+
   it('refuses a span without an explicit (virtual) time', () => {
     const tracer = createRecordTracer(new SeededRandom(1).stream('ids'), () => {});
-    expect(() => tracer.startSpan('s')).toThrow(/startSpan needs an explicit time/);
+    const ids = new SeededRandom(1).stream('ids');
+    const drawn: number[] = [];
+    const tracer2 = createRecordTracer({ next: () => (drawn.push(0), ids.next()) }, () => {});
+    expect(() => tracer2.startSpan('s')).toThrow(/startSpan needs an explicit time/);
+    expect(drawn).toEqual([]); // no id drawn for a span that was refused
     const span = tracer.startSpan('s', { startTime: [1, 0] });
+    expect(() => span.addEvent('e')).toThrow(/addEvent needs an explicit time/);
     expect(() => span.end()).toThrow(/end needs an explicit time/);
   });
 });
