@@ -18,7 +18,7 @@ import {
   type TimeInput,
   type Tracer,
 } from '@opentelemetry/api';
-import { isAttributeValue, isTracingSuppressed, sanitizeAttributes } from '@opentelemetry/core';
+import { hrTimeDuration, isAttributeValue, isTimeInput, isTimeInputHrTime, isTracingSuppressed, millisToHrTime, sanitizeAttributes } from '@opentelemetry/core';
 import type { RandomStream } from '../../core/env/random.js';
 import { hrTimeToNs, type SpanRecord } from '../span-rows.js';
 import { RUN_SPAN_LIMITS } from './run-tracer.js';
@@ -191,10 +191,8 @@ class RecordSpan implements Span {
   end(endTime?: TimeInput): void {
     if (this.ended) return;
     let end = timeOf(endTime, 'end');
-    // As the SDK: an end before the start (whole seconds of difference below zero) is moved to the start.
-    let seconds = end[0] - this.startTime[0];
-    if (end[1] - this.startTime[1] < 0) seconds -= 1;
-    if (seconds < 0) end = this.startTime;
+    // As the SDK: an end before the start is moved to the start.
+    if (hrTimeDuration(this.startTime, end)[0] < 0) end = this.startTime;
     this.ended = true;
     this.listener({
       traceId: this.context.traceId,
@@ -237,22 +235,10 @@ function truncated(value: AttributeValue | undefined): AttributeValue | undefine
   return value;
 }
 
-function isHrTime(value: unknown): value is HrTime {
-  return Array.isArray(value) && value.length === 2 && typeof value[0] === 'number' && typeof value[1] === 'number';
-}
-
-function isTimeInput(value: unknown): value is TimeInput {
-  return isHrTime(value) || typeof value === 'number' || value instanceof Date;
-}
-
 /** The time a span, event or end is given: HrTime as it is, a number or Date as epoch milliseconds. */
 function timeOf(time: TimeInput | undefined, where: string): HrTime {
-  if (isHrTime(time)) return time;
+  if (isTimeInputHrTime(time)) return time;
   if (typeof time === 'number') return millisToHrTime(time);
   if (time instanceof Date) return millisToHrTime(time.getTime());
   throw new TypeError(`the record tracer takes no host time: ${where} needs an explicit time (simulated spans carry virtual time)`);
-}
-
-function millisToHrTime(epochMillis: number): HrTime {
-  return [Math.trunc(epochMillis / 1000), Math.round((epochMillis % 1000) * 1_000_000)];
 }

@@ -41,7 +41,7 @@ const INSERTION_SORT_KEYS_MAX = 32;
 /**
  * `Object.keys(object).sort()`, the same array, without the builtin sort's
  * work array for the few keys an envelope object or a span's attributes have:
- * an insertion sort comparing with `<` orders strings by UTF-16 code units,
+ * an insertion sort comparing with `>` orders strings by UTF-16 code units,
  * as the default sort does, and keys are distinct, so stability is moot.
  * (A sort per span, per span event and per envelope object made a tenth of
  * the bytes a seed allocates, BENCHMARKS.md.)
