@@ -78,7 +78,12 @@ export class ChdbStore implements SpanStore {
    * RowBinary rows, through a file: chDB's inline insert takes text formats
    * only, so the bytes go to a file under the data directory
    * (`insert-files/`), ClickHouse reads it with `INSERT … FROM INFILE`, and
-   * the file is removed whatever the outcome.
+   * the file is removed whatever the outcome. `optimize_on_insert = 0`: a
+   * ReplacingMergeTree insert otherwise merges each block with itself to
+   * drop rows with the same sort key, a pass over every column that finds
+   * nothing to drop in a sweep's rows (a run's rows are distinct, and re-runs
+   * are other inserts); queries read FINAL either way. 15 % less CPU per
+   * insert of 166 k spans (BENCHMARKS.md, ninth session).
    */
   async insertRowBinary(table: TableName, rows: Uint8Array): Promise<void> {
     if (rows.length === 0) return;
@@ -88,7 +93,7 @@ export class ChdbStore implements SpanStore {
     try {
       mkdirSync(directory, { recursive: true });
       await writeFile(file, rows);
-      await session.queryAsync(`INSERT INTO ${this.database}.${table} FROM INFILE ${sqlString(file)} FORMAT RowBinary`, { format: 'TabSeparated' });
+      await session.queryAsync(`INSERT INTO ${this.database}.${table} FROM INFILE ${sqlString(file)} SETTINGS optimize_on_insert = 0 FORMAT RowBinary`, { format: 'TabSeparated' });
     } catch (error) {
       throw new StoreError('BATON_ERR_STORE_INSERT', `insert into ${table} failed: ${(error as Error).message}`, { cause: error });
     } finally {

@@ -40,10 +40,14 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Every row of `table` in a store, in a fixed order. */
+/**
+ * Every row of `table` in a store as queries read it (FINAL: generated spans
+ * can share a sort key, and only FINAL dedupes those within one insert), in
+ * a fixed order.
+ */
 async function stored(store: ChdbStore, table: TableName, runIds: string[]): Promise<unknown[]> {
   const runs = runIds.map((id) => `'${id.replace(/[\\']/g, '\\$&')}'`).join(', ');
-  return store.query(`SELECT * FROM ${store.database}.${table} WHERE run_id IN (${runs}) ORDER BY tuple(*)`);
+  return store.query(`SELECT * FROM ${store.database}.${table} FINAL WHERE run_id IN (${runs}) ORDER BY tuple(*)`);
 }
 
 async function expectSameRows(runIds: string[]): Promise<void> {
@@ -106,6 +110,14 @@ describe('chDB: RowBinary rows equal the JSON rows they replace', () => {
     rows.add({ ...spanRecord(1), name: 'a\ud800b' });
     await binary.insertRowBinary('spans', rows.spans.bytes());
     expect(await binary.query(`SELECT name FROM ${binary.database}.spans WHERE run_id = 'rb-surrogate'`)).toEqual([{ name: 'a\ufffdb' }]);
+  });
+
+  it('a batch holding one row twice is read once through FINAL (the insert leaves the dedupe to FINAL and merges)', async () => {
+    const rows = new RunRowBinary(runColumns('rb-twice'));
+    rows.add(spanRecord(1));
+    rows.add(spanRecord(1));
+    await binary.insertRowBinary('spans', rows.spans.bytes());
+    expect(await binary.query(`SELECT count() AS c FROM ${binary.database}.spans FINAL WHERE run_id = 'rb-twice'`)).toEqual([{ c: '1' }]);
   });
 
   it('a bad batch fails with BATON_ERR_STORE_INSERT, keeps what was stored, and leaves no file behind', async () => {
