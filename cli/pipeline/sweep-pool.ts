@@ -145,20 +145,7 @@ interface WorkerMessage {
   seed?: number;
 }
 
-/**
- * Young generation of a sweep worker's heap, in MiB (V8's default for a
- * worker: 48). A seed allocates ~9 MB, and a scavenge copies whatever of the
- * running seeds is still alive; twice the room halves the scavenges. In
- * alternating 20-seed blocks of workers that differ only in this limit, 96
- * used 4–10 % less CPU per seed than 48, in every one of five runs, and did
- * better than 64, 72, 128 and 144 (BENCHMARKS.md, ninth session).
- */
-export const SWEEP_WORKER_YOUNG_GENERATION_MB = 96;
-
 /** Starts one sweep worker (cli/workers/sweep-worker), compiled or through tsx. */
 function startWorker(scenario: Scenario): Worker {
-  return startModuleWorker(import.meta.url, '../workers/sweep-worker', {
-    workerData: { scenario },
-    resourceLimits: { maxYoungGenerationSizeMb: SWEEP_WORKER_YOUNG_GENERATION_MB },
-  });
+  return startModuleWorker(import.meta.url, '../workers/sweep-worker', { workerData: { scenario } });
 }

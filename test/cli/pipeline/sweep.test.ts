@@ -1,6 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { once } from 'node:events';
-import { Worker } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
@@ -8,7 +6,7 @@ import { ChdbStore } from '../../../collector/store/chdb-store.js';
 import { loadScenarioFile } from '../../../scenarios/format/load-scenario.js';
 import { applyOverrides } from '../../../cli/scenario-overrides.js';
 import { runSweep } from '../../../cli/pipeline/sweep.js';
-import { simulateSeeds, SWEEP_WORKER_YOUNG_GENERATION_MB, SweepWorkerError, SweepWorkers } from '../../../cli/pipeline/sweep-pool.js';
+import { simulateSeeds, SweepWorkerError, SweepWorkers } from '../../../cli/pipeline/sweep-pool.js';
 import type { SpanStore } from '../../../collector/store/span-store.js';
 import { defaultSweepId, formatSeeds, parseSeeds, parseShard, shardSeeds } from '../../../cli/pipeline/sweep-seeds.js';
 import type { SweepDocument } from '../../../cli/pipeline/sweep-document.js';
@@ -104,19 +102,6 @@ describe('sweep worker threads', () => {
     stopped.length = 0;
     await expect(runSweep({ ...request, jobs: 1 })).rejects.toThrow('store unreachable');
     expect(stopped).toEqual([]);
-  }, 60_000);
-
-  it('run with a larger young generation than a worker gets by default', async () => {
-    const plain = new Worker('setInterval(() => {}, 60_000);', { eval: true }); // alive until terminated: an exited worker has no limits to read
-    const workers = new SweepWorkers(swarmed, 1);
-    try {
-      await Promise.all([once(plain, 'online'), once(workers.threads[0], 'online')]);
-      const byDefault = plain.resourceLimits?.maxYoungGenerationSizeMb;
-      expect(workers.threads[0].resourceLimits?.maxYoungGenerationSizeMb).toBe(SWEEP_WORKER_YOUNG_GENERATION_MB);
-      expect(SWEEP_WORKER_YOUNG_GENERATION_MB).toBeGreaterThan(byDefault ?? Infinity);
-    } finally {
-      await Promise.all([plain.terminate(), workers.terminate()]);
-    }
   }, 60_000);
 
   it('report a thread that crashed before its seeds were handed out', async () => {
