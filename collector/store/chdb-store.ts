@@ -82,8 +82,8 @@ export class ChdbStore implements SpanStore {
    * ReplacingMergeTree insert otherwise merges each block with itself to
    * drop rows with the same sort key, a pass over every column that finds
    * nothing to drop in a sweep's rows (a run's rows are distinct, and re-runs
-   * are other inserts); queries read FINAL either way. 15 % less CPU per
-   * insert of 166 k spans (BENCHMARKS.md, ninth session).
+   * are other inserts); queries read FINAL either way. About 11 % less CPU
+   * for a 300-seed sweep's inserts (BENCHMARKS.md, ninth session).
    */
   async insertRowBinary(table: TableName, rows: Uint8Array): Promise<void> {
     if (rows.length === 0) return;
