@@ -112,12 +112,20 @@ describe('chDB: RowBinary rows equal the JSON rows they replace', () => {
     expect(await binary.query(`SELECT name FROM ${binary.database}.spans WHERE run_id = 'rb-surrogate'`)).toEqual([{ name: 'a\ufffdb' }]);
   });
 
-  it('a batch holding one row twice is read once through FINAL (the insert leaves the dedupe to FINAL and merges)', async () => {
+  it('a batch holding one row twice keeps both until a merge (no insert-time dedupe), and FINAL reads one', async () => {
     const rows = new RunRowBinary(runColumns('rb-twice'));
     rows.add(spanRecord(1));
     rows.add(spanRecord(1));
-    await binary.insertRowBinary('spans', rows.spans.bytes());
-    expect(await binary.query(`SELECT count() AS c FROM ${binary.database}.spans FINAL WHERE run_id = 'rb-twice'`)).toEqual([{ c: '1' }]);
+    const count = async (final: string) =>
+      binary.query(`SELECT count() AS c FROM ${binary.database}.spans ${final} WHERE run_id = 'rb-twice'`);
+    await binary.command(`SYSTEM STOP MERGES ${binary.database}.spans`); // no background merge between insert and count
+    try {
+      await binary.insertRowBinary('spans', rows.spans.bytes());
+      expect(await count('')).toEqual([{ c: '2' }]);
+      expect(await count('FINAL')).toEqual([{ c: '1' }]);
+    } finally {
+      await binary.command(`SYSTEM START MERGES ${binary.database}.spans`);
+    }
   });
 
   it('a bad batch fails with BATON_ERR_STORE_INSERT, keeps what was stored, and leaves no file behind', async () => {
