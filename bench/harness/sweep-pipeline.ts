@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { runScenario } from '../../cli/pipeline/run-scenario.js';
-import { runRow } from '../../cli/pipeline/run-rows.js';
+import { isHandoffSpan, runRow } from '../../cli/pipeline/run-rows.js';
 import { SpanSink } from '../../collector/sink/span-sink.js';
 import type { RunColumns } from '../../collector/span-rows.js';
 import type { SpanStore } from '../../collector/store/span-store.js';
@@ -69,7 +69,7 @@ export async function batchedSweep(
     const result = await simulateSeed(scenario, seed, {
       kind: 'records',
       listener: (record) => {
-        if (record.attributes['baton.handoff.outcome'] !== undefined) runHandoffs++;
+        if (isHandoffSpan(record)) runHandoffs++;
         sink.add(record, columns);
       },
     });

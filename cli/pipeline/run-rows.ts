@@ -1,8 +1,14 @@
-import type { RunColumns } from '../../collector/span-rows.js';
+import type { RunColumns, SpanRecord } from '../../collector/span-rows.js';
 import type { RunRow, ViolationRow } from '../../collector/store/rows.js';
 import type { Scenario } from '../../scenarios/format/load-scenario.js';
 import type { SimulationResult } from '../../simulator/simulate.js';
+import { ATTR } from '../../core/telemetry/attributes.js';
 import { BATON_VERSION } from '../version.js';
+
+/** True for a span that counts toward a run's `handoffs_total`: one that carries a handoff outcome. */
+export function isHandoffSpan(record: SpanRecord): boolean {
+  return record.attributes[ATTR.handoffOutcome] !== undefined;
+}
 
 /** The `runs` row of a simulated run; `recordedAt` is `YYYY-MM-DD hh:mm:ss`. */
 export function runRow(simulation: SimulationResult, columns: RunColumns, scenario: Scenario, handoffsTotal: number, recordedAt: string): RunRow {

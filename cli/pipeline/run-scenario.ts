@@ -13,7 +13,7 @@ import { computeRunReport } from '../../reports/run-report.js';
 import { checkAssertions } from '../../reports/assertions.js';
 import type { ReportDocument } from '../../reports/render/report-document.js';
 import { writeReportFiles } from './report-files.js';
-import { runRow, violationRows } from './run-rows.js';
+import { isHandoffSpan, runRow, violationRows } from './run-rows.js';
 import { EXIT } from '../exit-codes.js';
 import { BATON_VERSION } from '../version.js';
 import { runIdOf } from './run-id.js';
@@ -71,7 +71,7 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
   // records are kept, then handed to the sink with its backpressure honoured.
   const records: SpanRecord[] = [];
   const tracer = createRecordTracer(random.stream('ids'), (record) => {
-    if (record.attributes['baton.handoff.outcome'] !== undefined) handoffsTotal++;
+    if (isHandoffSpan(record)) handoffsTotal++;
     records.push(record);
   });
   const options = simulationOptions(scenario, seed);

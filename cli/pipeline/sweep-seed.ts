@@ -10,7 +10,7 @@ import { SeededRandom } from '../../simulator/random/seeded-random.js';
 import { simulate } from '../../simulator/simulate.js';
 import { BATON_VERSION } from '../version.js';
 import { runIdOf } from './run-id.js';
-import { runRow, violationRows } from './run-rows.js';
+import { isHandoffSpan, runRow, violationRows } from './run-rows.js';
 
 /** What one seed of a sweep needs besides the scenario. */
 export interface SeedTask {
@@ -80,7 +80,7 @@ export async function simulateSeedRows(scenario: Scenario, task: SeedTask): Prom
   const format = task.rowFormat ?? 'JSONEachRow';
   const rows: RowSink = format === 'RowBinary' ? new RunRowBinary(columns) : textRows(columns, format);
   const tracer = createRecordTracer(new SeededRandom(task.seed).stream('ids'), (record) => {
-    if (record.attributes['baton.handoff.outcome'] !== undefined) handoffsTotal++;
+    if (isHandoffSpan(record)) handoffsTotal++;
     rows.add(record);
   });
   const simulation = await simulate(simulationOptions(scenario, task.seed), tracer);
