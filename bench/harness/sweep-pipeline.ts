@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { runScenario } from '../../cli/pipeline/run-scenario.js';
 import { isHandoffSpan, runRow } from '../../cli/pipeline/run-rows.js';
+import { RunMetrics } from '../../collector/run-metrics.js';
 import { SpanSink } from '../../collector/sink/span-sink.js';
 import type { RunColumns } from '../../collector/span-rows.js';
 import type { SpanStore } from '../../collector/store/span-store.js';
@@ -39,7 +40,7 @@ const FLUSH_EVERY_SEEDS = 28;
 
 /**
  * The sweep as BENCHMARKS.md proposes it: every seed simulated and its spans
- * streamed into ONE SpanSink (batches span many runs), a `runs` row per seed,
+ * streamed into ONE SpanSink (batches span many runs), a `runs` row and its `run_metrics` rows per seed,
  * and no per-run SQL report — the sweep-level report is one set of
  * GROUP BY run_id queries at the end (`sweepReport`).
  */
@@ -56,6 +57,7 @@ export async function batchedSweep(
   let handoffs = 0;
   let previousFlush: Promise<void> = Promise.resolve();
   let runRows: object[] = [];
+  let metricRows: object[] = [];
   for (let seed = 1; seed <= seeds; seed++) {
     const columns: RunColumns = {
       runId: `${sweepId}-${seed}`,
@@ -66,11 +68,13 @@ export async function batchedSweep(
       serviceName: 'baton-sim',
     };
     let runHandoffs = 0;
+    const metrics = new RunMetrics();
     const result = await simulateSeed(scenario, seed, {
       kind: 'records',
       listener: (record) => {
         if (isHandoffSpan(record)) runHandoffs++;
         sink.add(record, columns);
+        metrics.add(record);
       },
     });
     handoffs += runHandoffs;
@@ -83,12 +87,16 @@ export async function batchedSweep(
       previousFlush = flushed;
     }
     runRows.push(runRow(result, columns, scenario, runHandoffs, '2025-01-01 00:00:00'));
+    metricRows.push(...metrics.rows(columns));
     if (runRows.length >= 1000) {
+      await store.insert('run_metrics', metricRows);
       await store.insert('runs', runRows);
       runRows = [];
+      metricRows = [];
     }
   }
   await sink.flush();
+  if (metricRows.length > 0) await store.insert('run_metrics', metricRows);
   if (runRows.length > 0) await store.insert('runs', runRows);
   await sweepReport(store, sweepId);
   return { seeds, handoffs, spans: sink.spansWritten, wallMs: performance.now() - started };

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createRecordTracer } from '../../collector/tracing/record-tracer.js';
 import type { RunColumns, SpanRecord } from '../../collector/span-rows.js';
+import { RunMetrics } from '../../collector/run-metrics.js';
 import { SpanSink } from '../../collector/sink/span-sink.js';
 import type { SpanStore } from '../../collector/store/span-store.js';
 import { sqlString } from '../../collector/store/sql.js';
@@ -70,9 +71,11 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
   // Spans end inside the simulation, which cannot wait for storage: one run's
   // records are kept, then handed to the sink with its backpressure honoured.
   const records: SpanRecord[] = [];
+  const metrics = new RunMetrics();
   const tracer = createRecordTracer(random.stream('ids'), (record) => {
     if (isHandoffSpan(record)) handoffsTotal++;
     records.push(record);
+    metrics.add(record);
   });
   const options = simulationOptions(scenario, seed);
   const simulation = await simulate(request.customize ? request.customize(options) : options, tracer);
@@ -84,6 +87,7 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
   }
   await sink.flush();
   await store.insert('violations', violationRows(simulation, columns));
+  await store.insert('run_metrics', metrics.rows(columns));
   await store.insert('runs', [runRow(simulation, columns, scenario, handoffsTotal, new Date().toISOString().slice(0, 19).replace('T', ' '))]);
   const stored = performance.now();
 

@@ -1,9 +1,10 @@
 import { createRecordTracer } from '../../collector/tracing/record-tracer.js';
 import { RunRowBinary } from '../../collector/row-binary.js';
+import { RunMetrics } from '../../collector/run-metrics.js';
 import { RunRowLines } from '../../collector/span-lines.js';
 import { JsonLines } from '../../collector/spool/json-lines.js';
 import type { RunColumns, SpanRecord } from '../../collector/span-rows.js';
-import type { RunRow, ViolationRow } from '../../collector/store/rows.js';
+import type { RunMetricRow, RunRow, ViolationRow } from '../../collector/store/rows.js';
 import type { RawRowFormat } from '../../collector/store/span-store.js';
 import { simulationOptions, type Scenario } from '../../scenarios/format/load-scenario.js';
 import { SeededRandom } from '../../simulator/random/seeded-random.js';
@@ -53,6 +54,8 @@ export interface SeedRows {
   eventCount: number;
   run: RunRow;
   violations: ViolationRow[];
+  /** The run's `run_metrics` rows. */
+  metrics: RunMetricRow[];
 }
 
 /** The run id of a seed of `scenario` (the scenario text includes `swarm:` when a preset is used). */
@@ -79,9 +82,11 @@ export async function simulateSeedRows(scenario: Scenario, task: SeedTask): Prom
   let handoffsTotal = 0;
   const format = task.rowFormat ?? 'JSONEachRow';
   const rows: RowSink = format === 'RowBinary' ? new RunRowBinary(columns) : textRows(columns, format);
+  const metrics = new RunMetrics();
   const tracer = createRecordTracer(new SeededRandom(task.seed).stream('ids'), (record) => {
     if (isHandoffSpan(record)) handoffsTotal++;
     rows.add(record);
+    metrics.add(record);
   });
   const simulation = await simulate(simulationOptions(scenario, task.seed), tracer);
   const violations = violationRows(simulation, columns);
@@ -95,7 +100,7 @@ export async function simulateSeedRows(scenario: Scenario, task: SeedTask): Prom
   };
   const { spans, events } = rows;
   // Copies into ArrayBuffers of their own, exactly the bytes: what the worker transfers.
-  return { summary, format, spans: new Uint8Array(spans.bytes()), spanCount: spans.rows, events: new Uint8Array(events.bytes()), eventCount: events.rows, run, violations };
+  return { summary, format, spans: new Uint8Array(spans.bytes()), spanCount: spans.rows, events: new Uint8Array(events.bytes()), eventCount: events.rows, run, violations, metrics: metrics.rows(columns) };
 }
 
 /** Where a seed's span and event rows are encoded as the spans end. */

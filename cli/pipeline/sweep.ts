@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { insertRowText } from '../../collector/store/row-text.js';
 import type { SpanStore } from '../../collector/store/span-store.js';
-import type { RunRow, ViolationRow } from '../../collector/store/rows.js';
+import type { RunMetricRow, RunRow, ViolationRow } from '../../collector/store/rows.js';
 import { finalTable } from '../../reports/sql.js';
 import type { Scenario } from '../../scenarios/format/load-scenario.js';
 import { EXIT } from '../exit-codes.js';
@@ -153,6 +153,7 @@ export class RowWriter {
     batch.events.push(rows.events);
     batch.runs.push(rows.run);
     for (const row of rows.violations) batch.violations.push(row);
+    for (const row of rows.metrics) batch.metrics.push(row);
     if (batch.spanCount >= this.batchSpanRows) await this.startWrite();
   }
 
@@ -185,17 +186,19 @@ interface Batch {
   events: Uint8Array[];
   runs: RunRow[];
   violations: ViolationRow[];
+  metrics: RunMetricRow[];
 }
 
 function emptyBatch(): Batch {
-  return { format: 'JSONEachRow', spans: [], spanCount: 0, events: [], runs: [], violations: [] };
+  return { format: 'JSONEachRow', spans: [], spanCount: 0, events: [], runs: [], violations: [], metrics: [] };
 }
 
-/** Writes one batch. Runs go last: a stored run row means its spans are stored. */
+/** Writes one batch. Runs go last: a stored run row means its spans, violations and metrics are stored. */
 async function writeBatch(store: SpanStore, batch: Batch): Promise<void> {
   await insertRows(store, 'spans', Buffer.concat(batch.spans), batch.format);
   await insertRows(store, 'span_events', Buffer.concat(batch.events), batch.format);
   if (batch.violations.length > 0) await store.insert('violations', batch.violations);
+  if (batch.metrics.length > 0) await store.insert('run_metrics', batch.metrics);
   if (batch.runs.length > 0) await store.insert('runs', batch.runs);
 }
 

@@ -82,3 +82,25 @@ export interface ViolationRow {
   span_id: string;
   story: string;
 }
+
+/**
+ * A row of `run_metrics`: one family and key of a run's metrics, summed when
+ * the run is stored (collector/run-metrics.ts; schema.ts says what each
+ * family's columns hold). 64-bit sums and durations as decimal strings.
+ */
+export interface RunMetricRow {
+  recorded_date: string;
+  run_id: string;
+  family: RunMetricFamily;
+  kind: string;
+  source: string;
+  target: string;
+  count: number;
+  succeeded: number;
+  partial: number;
+  sum_ns: string;
+  max_ns: string;
+  durations: string[];
+}
+
+export type RunMetricFamily = 'workflow' | 'handoff' | 'coordination' | 'fault';

@@ -1,7 +1,10 @@
 import { sqlIdentifier } from './sql.js';
 
-/** Version of the schema below; `schema_migrations` records each applied version. */
-export const SCHEMA_VERSION = 1;
+/**
+ * Version of the schema below; `schema_migrations` records each applied
+ * version. 2 added `run_metrics` (migrations.ts fills it for runs stored before).
+ */
+export const SCHEMA_VERSION = 2;
 
 /**
  * Tables of the portable schema. It runs unchanged on ClickHouse 18.16 and on
@@ -9,7 +12,7 @@ export const SCHEMA_VERSION = 1;
  * LowCardinality, TTL or query parameters. ReplacingMergeTree with a sort key
  * that identifies a row makes re-inserts idempotent once queries read FINAL.
  */
-export const TABLES = ['spans', 'span_events', 'runs', 'violations', 'schema_migrations'] as const;
+export const TABLES = ['spans', 'span_events', 'runs', 'violations', 'run_metrics', 'schema_migrations'] as const;
 export type TableName = (typeof TABLES)[number];
 
 const COLUMNS: Record<TableName, string> = {
@@ -84,6 +87,26 @@ const COLUMNS: Record<TableName, string> = {
     trace_id String,
     span_id String,
     story String`,
+  // A run's metrics summed per family and key when the run is stored
+  // (collector/run-metrics.ts), so reports over many runs read a few rows per
+  // run instead of its spans. family: workflow (one row: count, succeeded =
+  // completed, partial), handoff (a row per source and target: succeeded =
+  // accepted), coordination (a row per kind) or fault (a row per kind, count =
+  // injected). durations: every span's duration_ns, sorted (workflow and
+  // handoff rows), so percentiles over many runs stay exact.
+  run_metrics: `
+    recorded_date Date,
+    run_id String,
+    family String,
+    kind String,
+    source String,
+    target String,
+    count UInt64,
+    succeeded UInt64,
+    partial UInt64,
+    sum_ns UInt64,
+    max_ns UInt64,
+    durations Array(UInt64)`,
   schema_migrations: `
     version UInt32,
     applied_at DateTime`,
@@ -125,6 +148,7 @@ const LAYOUTS: Record<TableName, TableLayout> = {
   },
   runs: { versionColumn: 'recorded_at', orderBy: '(run_id)', partitionBy: 'toYYYYMM(recorded_date)', shardBy: 'cityHash64(run_id)' },
   violations: { orderBy: '(run_id, violation_index)', partitionBy: 'toYYYYMM(recorded_date)', shardBy: 'cityHash64(run_id)' },
+  run_metrics: { orderBy: '(run_id, family, kind, source, target)', partitionBy: 'toYYYYMM(recorded_date)', shardBy: 'cityHash64(run_id)' },
   schema_migrations: { orderBy: '(version)', shardBy: 'version' },
 };
 
