@@ -16,6 +16,7 @@ Commands:
   sweep <scenario>   simulate many seeds in worker threads; failing seeds and how to replay them
   compare <scenario> run two variants on the same seeds; differences with bootstrap CIs
   report <run-id>    recompute a stored run's report (terminal, md, json, junit, html)
+  history            the report over many stored runs: all, one sweep's or one scenario's
   check <file>...    validate scenario files, every problem with file:line:column
   scenarios          list the built-in scenarios
   migrate            create or upgrade the ClickHouse schema
@@ -37,6 +38,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   run: async () => (await import('./commands/run-command.js')).runCommand,
   compare: async () => (await import('./commands/compare-command.js')).compareCommand,
   report: async () => (await import('./commands/report-command.js')).reportCommand,
+  history: async () => (await import('./commands/history-command.js')).historyCommand,
   check: async () => (await import('./commands/check-command.js')).checkCommand,
   scenarios: async () => (await import('./commands/scenarios-command.js')).scenariosCommand,
   migrate: async () => (await import('./commands/migrate-command.js')).migrateCommand,

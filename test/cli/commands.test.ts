@@ -18,7 +18,7 @@ describe('--help', () => {
   it('every command has help with examples, and the top-level help lists them', async () => {
     const top = await baton('--help');
     expect(top.code).toBe(0);
-    for (const command of ['run', 'compare', 'report', 'check', 'scenarios', 'migrate', 'prune', 'sweep', 'replay', 'collector']) {
+    for (const command of ['run', 'compare', 'report', 'history', 'check', 'scenarios', 'migrate', 'prune', 'sweep', 'replay', 'collector']) {
       expect(top.stdout).toContain(`  ${command}`);
       const help = await baton(command, '--help');
       expect(help.code, command).toBe(0);
@@ -123,6 +123,42 @@ describe('baton run --format and baton report', () => {
   it('an unknown format or a bad ClickHouse URL is bad input (exit 2)', async () => {
     expect((await baton('run', scenario, '--format', 'terminal,pdf')).code).toBe(2);
     expect((await baton('report', 'abc', '--clickhouse', 'ftp://host/db')).code).toBe(2);
+  });
+});
+
+describe('baton history', () => {
+  it('reports over the stored runs, the same handoffs as their run reports; filters; writes md and json', async () => {
+    const dataDir = join(work, 'history');
+    const handoffs = [];
+    for (const seed of ['1', '2']) {
+      const run = await baton('run', scenario, '--seed', seed, '--data-dir', dataDir, '--format', 'json', '--out', join(work, `h${seed}`));
+      handoffs.push(JSON.parse(readFileSync(join(work, `h${seed}`, 'report.json'), 'utf8')).handoffs);
+      expect(run.code).toBeLessThan(2);
+    }
+    const result = await baton('history', '--data-dir', dataDir, '--format', 'terminal,json,md', '--out', join(work, 'hist'));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^baton history {2}every stored run\n {2}runs +2 {2}\(/);
+    expect(result.stdout).toContain(`wrote ${join(work, 'hist', 'history.md')}`);
+    const report = JSON.parse(readFileSync(join(work, 'hist', 'history.json'), 'utf8'));
+    expect(report.runs.total).toBe(2);
+    expect(report.handoffs.total).toBe(handoffs[0].total + handoffs[1].total);
+    expect(report.handoffs.succeeded).toBe(handoffs[0].succeeded + handoffs[1].succeeded);
+    expect(report.handoffs.latencyMs.max).toBe(Math.max(handoffs[0].latencyMs.max, handoffs[1].latencyMs.max));
+    expect(readFileSync(join(work, 'hist', 'history.md'), 'utf8')).toContain('| handoffs attempted / succeeded | ' + report.handoffs.total);
+    const none = await baton('history', '--data-dir', dataDir, '--scenario', 'no-such-scenario');
+    expect(none.code).toBe(0);
+    expect(none.stdout).toContain('0: no stored run matches');
+    const named = await baton('history', '--data-dir', dataDir, '--scenario', 'research-pipeline', '--format', 'json', '--out', join(work, 'hist2'));
+    expect(JSON.parse(readFileSync(join(work, 'hist2', 'history.json'), 'utf8'))).toEqual({ ...report, filter: { scenario: 'research-pipeline' } });
+  });
+
+  it('bad flags are bad input (exit 2)', async () => {
+    const dataDir = join(work, 'history');
+    for (const args of [['--format', 'html'], ['some-run-id'], ['--sweep', ''], ['--frobnicate']]) {
+      const result = await baton('history', '--data-dir', dataDir, ...args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr.length, args.join(' ')).toBeGreaterThan(0);
+    }
   });
 });
 

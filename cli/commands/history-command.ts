@@ -1,0 +1,99 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { computeHistoryReport, type HistoryFilter } from '../../reports/history-report.js';
+import { renderHistoryMarkdown, renderHistoryTerminal } from '../../reports/render/history-text.js';
+import { UsageError } from '../exit-codes.js';
+import { openStore, STORE_HELP, STORE_OPTIONS } from '../store-option.js';
+
+export const HISTORY_HELP = `Usage: baton history [options]
+
+The report over many stored runs at once: every run "baton run", "baton sweep"
+and "baton compare" stored, or those of one sweep or scenario. Handoff success
+and latency (by pair), workflow outcomes and durations, coordination overhead,
+faults, and the runs with the lowest handoff success. Percentiles are exact over
+every handoff and workflow. Reads each run's summary rows (run_metrics), not its
+spans; runs stored by an older baton are summarized from their spans first
+(once, as "baton migrate" does).
+
+Options:
+  --sweep ID         only the runs of this sweep (the id "baton sweep" prints first, or its --sweep-id)
+  --scenario NAME    only the runs of this scenario (its name: field)
+  --format LIST      comma-separated: terminal (default), md, json
+  --out DIR          where history.md and history.json go (default .baton/history)
+${STORE_HELP}  -h, --help         this help
+
+Examples:
+  baton history
+  baton history --sweep 3f9c2a7d10b4e861 --format md,json --out public/
+  baton history --scenario research-pipeline --clickhouse http://ci:secret@clickhouse:8123/baton
+`;
+
+const FORMATS = ['terminal', 'md', 'json'] as const;
+type HistoryFormat = (typeof FORMATS)[number];
+
+function parseHistoryFormats(values: readonly string[] | undefined): HistoryFormat[] {
+  const names = (values ?? ['terminal']).flatMap((value) => value.split(',')).map((name) => name.trim()).filter(Boolean);
+  const formats: HistoryFormat[] = [];
+  for (const name of names) {
+    if (!(FORMATS as readonly string[]).includes(name)) throw new UsageError(`--format must be a comma-separated list of ${FORMATS.join(', ')}; got "${name}"`);
+    if (!formats.includes(name as HistoryFormat)) formats.push(name as HistoryFormat);
+  }
+  return formats.length === 0 ? ['terminal'] : formats;
+}
+
+function nonEmpty(flag: string, value: string | undefined): string | undefined {
+  if (value !== undefined && value.trim() === '') throw new UsageError(`${flag} must not be empty`);
+  return value;
+}
+
+/** `baton history`: exit 0 whatever the runs' verdicts (it reports, it does not judge). */
+export async function historyCommand(argv: string[], out: NodeJS.WriteStream): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      sweep: { type: 'string' },
+      scenario: { type: 'string' },
+      format: { type: 'string', multiple: true },
+      out: { type: 'string' },
+      ...STORE_OPTIONS,
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    out.write(HISTORY_HELP);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`baton history takes no arguments, got "${positionals[0]}" (filter with --sweep or --scenario)\n\n${HISTORY_HELP}`);
+  const formats = parseHistoryFormats(values.format);
+  const filter: HistoryFilter = {};
+  const sweepId = nonEmpty('--sweep', values.sweep);
+  const scenario = nonEmpty('--scenario', values.scenario);
+  if (sweepId !== undefined) filter.sweepId = sweepId;
+  if (scenario !== undefined) filter.scenario = scenario;
+  const store = await openStore(values);
+  try {
+    await store.migrate();
+    const report = await computeHistoryReport(store, filter);
+    const files: string[] = [];
+    if (formats.includes('md') || formats.includes('json')) {
+      const dir = values.out ?? join('.baton', 'history');
+      mkdirSync(dir, { recursive: true });
+      if (formats.includes('json')) {
+        writeFileSync(join(dir, 'history.json'), `${JSON.stringify(report, null, 2)}\n`);
+        files.push(join(dir, 'history.json'));
+      }
+      if (formats.includes('md')) {
+        writeFileSync(join(dir, 'history.md'), renderHistoryMarkdown(report));
+        files.push(join(dir, 'history.md'));
+      }
+    }
+    if (formats.includes('terminal')) out.write(renderHistoryTerminal(report, out.isTTY === true));
+    for (const file of files) out.write(`wrote ${file}\n`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
