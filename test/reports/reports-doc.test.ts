@@ -9,6 +9,9 @@ import { faultSql } from '../../reports/metrics/fault-metrics.js';
 import { invariantSql } from '../../reports/metrics/invariant-metrics.js';
 import { runSql } from '../../reports/run-report.js';
 import { chartSql } from '../../reports/chart-data.js';
+import { historySql } from '../../reports/history-report.js';
+import { runMetricsStatements, simulatedRunsWhere } from '../../collector/store/run-metrics-sql.js';
+import type { SpanStore } from '../../collector/store/span-store.js';
 import type { RunScope } from '../../reports/sql.js';
 import { metricNames } from '../../reports/assertions.js';
 import { documentWith } from './support/sample-document.js';
@@ -35,6 +38,18 @@ describe('docs/reports.md', () => {
       });
     }
   }
+
+  it('shows the SQL of baton history and of run_metrics as the code builds it', () => {
+    for (const [name, text] of Object.entries(historySql({ database: 'baton' } as SpanStore, {}))) {
+      expect(doc).toContain(`#### historySql.${name}\n\`\`\`sql\n${text}\n\`\`\``);
+    }
+    const families = ['workflow', 'handoff', 'coordination', 'fault'];
+    const statements = runMetricsStatements('baton', simulatedRunsWhere('baton'));
+    expect(statements).toHaveLength(families.length);
+    for (const [index, text] of statements.entries()) {
+      expect(doc).toContain(`#### runMetricsStatements: ${families[index]}\n\`\`\`sql\n${text}\n\`\`\``);
+    }
+  });
 
   it('documents every metric: its section and its own name appear', () => {
     const runDependent = /^(faults\.byKind|handoffs\.failuresByPhase|handoffs\.attempts\.distribution|coordination\.(byKindMs|shareByKind))\./;
