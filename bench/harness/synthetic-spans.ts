@@ -1,3 +1,4 @@
+import { runMetricsStatements } from '../../collector/store/run-metrics-sql.js';
 import { sqlIdentifier } from '../../collector/store/sql.js';
 
 /**
@@ -6,7 +7,7 @@ import { sqlIdentifier } from '../../collector/store/sql.js';
  * and on chDB alike. Each run has SPANS_PER_RUN spans in the mix the research
  * pipeline produces (measured from real seeds: routing ~22%, handoff attempts
  * ~21%, agent invocations ~23%, handoffs ~15%, queueing, retries, workflows),
- * 10 fault events, and one `runs` row. Durations are spread by a hash so
+ * 10 fault events, one `runs` row and its `run_metrics` rows. Durations are spread by a hash so
  * quantiles have work to do.
  */
 export const SPANS_PER_RUN = 352;
@@ -143,5 +144,6 @@ SELECT
   toUInt32(0) AS violations,
   lower(hex(cityHash64(r))) AS event_log_hash
 FROM (SELECT number AS r FROM numbers(${runs}))`;
-  return [spansInsert, eventsInsert, runsInsert];
+  // Their run_metrics rows as `baton migrate` derives them for runs stored before the table existed.
+  return [spansInsert, eventsInsert, runsInsert, ...runMetricsStatements(database, '1')];
 }
