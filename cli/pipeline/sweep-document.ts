@@ -81,8 +81,7 @@ export async function buildSweepDocument(request: SweepDocumentRequest): Promise
     `SELECT run_id, violation_index, checker, classification, at_ms, trace_id, span_id, story FROM ${finalTable(store, 'violations')} WHERE ${where}`,
   );
   const faultRows = await queryByRuns(store, runIds, (where) =>
-    `SELECT attributes.value[indexOf(attributes.key, 'baton.fault.kind')] AS kind, count() AS injected ` +
-    `FROM ${finalTable(store, 'span_events')} WHERE ${where} AND name = 'baton.fault' GROUP BY kind`,
+    `SELECT kind, sum(count) AS injected FROM ${finalTable(store, 'run_metrics')} WHERE ${where} AND family = 'fault' GROUP BY kind`,
   );
   const storedIds = runs.map((row) => String(row.run_id));
   const metrics = await sweepRunMetrics(store, storedIds);
@@ -151,7 +150,10 @@ function aggregate(requested: number, seeds: SweepSeedResult[], faultRows: Recor
     }
   }
   const byKind: Record<string, number> = {};
-  for (const row of [...faultRows].sort((a, b) => String(a.kind).localeCompare(String(b.kind)))) byKind[String(row.kind)] = num(row.injected);
+  // One row per kind and chunk of run ids (queryByRuns): a sweep of more than 1,000 seeds has several.
+  for (const row of [...faultRows].sort((a, b) => String(a.kind).localeCompare(String(b.kind)))) {
+    byKind[String(row.kind)] = (byKind[String(row.kind)] ?? 0) + num(row.injected);
+  }
   const handoffsTotal = seeds.reduce((sum, seed) => sum + seed.handoffs.total, 0);
   const handoffsSucceeded = seeds.reduce((sum, seed) => sum + seed.handoffs.succeeded, 0);
   const failing = seeds.filter((seed) => seed.verdict === 'fail').map((seed) => seed.seed);

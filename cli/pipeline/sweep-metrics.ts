@@ -8,10 +8,10 @@ import { finalTable, num, round6 } from '../../reports/sql.js';
 const RUN_IDS_PER_QUERY = 1_000;
 
 /**
- * Per-run metrics of many runs at once, by grouped SQL over the stored spans,
- * events and violations: the same definitions as reports/metrics (a workflow
- * completed = its span has no error.type; a handoff = a span with an outcome).
- * One query per family for the whole sweep instead of a report per seed.
+ * Per-run metrics of many runs at once, by grouped SQL over the runs'
+ * `run_metrics` rows and violations: the same definitions as reports/metrics
+ * (a workflow completed = its span has no error.type; a handoff = a span with
+ * an outcome). One query for the whole sweep instead of a report per seed.
  */
 export type SweepRunMetrics = Record<string, number>;
 
@@ -45,20 +45,16 @@ export async function queryByRuns<Row = Record<string, unknown>>(store: SpanStor
   return rows;
 }
 
-/** The SWEEP_METRICS of every run in `runIds`, by run id. */
+/**
+ * The SWEEP_METRICS of every run in `runIds`, by run id: from the runs'
+ * `run_metrics` rows (a few per run, written with the run; the definitions
+ * of reports/metrics over the spans they summarize) and their violations.
+ */
 export async function sweepRunMetrics(store: SpanStore, runIds: readonly string[]): Promise<Map<string, SweepRunMetrics>> {
-  const spans = finalTable(store, 'spans');
-  const [workflows, handoffs, faults, violations] = await Promise.all([
+  const [families, violations] = await Promise.all([
     queryByRuns(store, runIds, (where) =>
-      `SELECT run_id, count() AS total, countIf(error_type = '') AS completed, countIf(error_type = 'partial') AS partial ` +
-      `FROM ${spans} WHERE ${where} AND operation = 'invoke_workflow' GROUP BY run_id`,
-    ),
-    queryByRuns(store, runIds, (where) =>
-      `SELECT run_id, count() AS total, countIf(handoff_outcome = 'accepted') AS succeeded FROM ${spans} ` +
-      `WHERE ${where} AND handoff_outcome != '' GROUP BY run_id`,
-    ),
-    queryByRuns(store, runIds, (where) =>
-      `SELECT run_id, count() AS injected FROM ${finalTable(store, 'span_events')} WHERE ${where} AND name = 'baton.fault' GROUP BY run_id`,
+      `SELECT run_id, family, sum(count) AS total, sum(succeeded) AS accepted, sum(partial) AS partials ` +
+      `FROM ${finalTable(store, 'run_metrics')} WHERE ${where} AND family IN ('workflow', 'handoff', 'fault') GROUP BY run_id, family`,
     ),
     queryByRuns(store, runIds, (where) => `SELECT run_id, count() AS violations FROM ${finalTable(store, 'violations')} WHERE ${where} GROUP BY run_id`),
   ]);
@@ -69,21 +65,25 @@ export async function sweepRunMetrics(store: SpanStore, runIds: readonly string[
     return metrics;
   };
   for (const runId of runIds) metricsOf(runId)['handoffs.successRate'] = 1;
-  for (const row of workflows) {
+  for (const row of families) {
     const metrics = metricsOf(String(row.run_id));
-    metrics['workflows.total'] = num(row.total);
-    metrics['workflows.completed'] = num(row.completed);
-    metrics['workflows.partial'] = num(row.partial);
-    metrics['workflows.failed'] = num(row.total) - num(row.completed) - num(row.partial);
+    const total = num(row.total);
+    const accepted = num(row.accepted);
+    if (row.family === 'workflow') {
+      // workflow rows: succeeded = completed (no error.type), partial = error.type partial.
+      metrics['workflows.total'] = total;
+      metrics['workflows.completed'] = accepted;
+      metrics['workflows.partial'] = num(row.partials);
+      metrics['workflows.failed'] = total - accepted - num(row.partials);
+    } else if (row.family === 'handoff') {
+      metrics['handoffs.total'] = total;
+      metrics['handoffs.succeeded'] = accepted;
+      metrics['handoffs.failed'] = total - accepted;
+      metrics['handoffs.successRate'] = total === 0 ? 1 : round6(accepted / total);
+    } else {
+      metrics['faults.injected'] = total;
+    }
   }
-  for (const row of handoffs) {
-    const metrics = metricsOf(String(row.run_id));
-    metrics['handoffs.total'] = num(row.total);
-    metrics['handoffs.succeeded'] = num(row.succeeded);
-    metrics['handoffs.failed'] = num(row.total) - num(row.succeeded);
-    metrics['handoffs.successRate'] = num(row.total) === 0 ? 1 : round6(num(row.succeeded) / num(row.total));
-  }
-  for (const row of faults) metricsOf(String(row.run_id))['faults.injected'] = num(row.injected);
   for (const row of violations) metricsOf(String(row.run_id))['invariants.violations'] = num(row.violations);
   return byRun;
 }

@@ -28,6 +28,7 @@ async function tableRows(store: SpanStore): Promise<Record<string, unknown[]>> {
     span_events: await store.query(`SELECT * FROM ${store.database}.span_events ORDER BY run_id, trace_id, span_id, event_index`),
     runs: await store.query(`SELECT * FROM ${store.database}.runs ORDER BY run_id`),
     violations: await store.query(`SELECT * FROM ${store.database}.violations ORDER BY run_id, violation_index`),
+    run_metrics: await store.query(`SELECT * FROM ${store.database}.run_metrics ORDER BY run_id, family, kind, source, target`),
   };
 }
 
@@ -47,6 +48,7 @@ describe('sweep RowWriter and worker pool', () => {
         await plain.insert('span_events', lines(rows.events));
         await plain.insert('runs', [rows.run]);
         if (rows.violations.length > 0) await plain.insert('violations', rows.violations);
+        await plain.insert('run_metrics', rows.metrics);
       }
       // A batch of ~300 span rows: every few seeds a write starts while the next batch fills.
       let spanWrites = 0;
@@ -68,6 +70,8 @@ describe('sweep RowWriter and worker pool', () => {
       expect(expected.spans.length).toBe(seeds.reduce((sum, rows) => sum + rows.spanCount, 0));
       expect(expected.span_events.length).toBe(seeds.reduce((sum, rows) => sum + rows.eventCount, 0));
       expect(expected.runs.length).toBe(12);
+      expect(expected.run_metrics.length).toBe(seeds.reduce((sum, rows) => sum + rows.metrics.length, 0));
+      expect(expected.run_metrics.length).toBeGreaterThan(12);
       expect(await tableRows(batched)).toEqual(expected);
       expect(spanWrites).toBeGreaterThan(3);
     } finally {
@@ -86,10 +90,12 @@ describe('sweep RowWriter and worker pool', () => {
         expect(Object.keys(lines(text)[0]), table).toEqual(columns.map((column) => column.name));
         expect(tableColumns(table), table).toEqual(columns.map((column) => column.name));
       }
-      for (const table of ['runs', 'violations'] as const) {
+      for (const table of ['runs', 'violations', 'run_metrics'] as const) {
         const columns = await store.query<{ name: string }>(`DESCRIBE TABLE columns.${table}`);
         expect(tableColumns(table), table).toEqual(columns.map((column) => column.name));
       }
+      const metricColumns = await store.query<{ name: string }>('DESCRIBE TABLE columns.run_metrics');
+      expect(Object.keys(rows.metrics[0]!)).toEqual(metricColumns.map((column) => column.name));
     } finally {
       await store.close();
     }

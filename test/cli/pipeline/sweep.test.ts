@@ -9,7 +9,8 @@ import { runSweep } from '../../../cli/pipeline/sweep.js';
 import { simulateSeeds, SweepWorkerError, SweepWorkers } from '../../../cli/pipeline/sweep-pool.js';
 import type { SpanStore } from '../../../collector/store/span-store.js';
 import { defaultSweepId, formatSeeds, parseSeeds, parseShard, shardSeeds } from '../../../cli/pipeline/sweep-seeds.js';
-import type { SweepDocument } from '../../../cli/pipeline/sweep-document.js';
+import { buildSweepDocument, type SweepDocument } from '../../../cli/pipeline/sweep-document.js';
+import { seedRunId } from '../../../cli/pipeline/sweep-seed.js';
 import { renderSweepTerminal } from '../../../cli/pipeline/sweep-render.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'baton-sweep-'));
@@ -70,6 +71,40 @@ describe('runSweep', () => {
     expect(outcome.exitCode).toBe(1);
     expect(outcome.document.seeds.every((seed) => seed.failedAssertions[0]?.expression === 'handoffs.successRate >= 1.5')).toBe(true);
   }, 60_000);
+});
+
+describe('buildSweepDocument', () => {
+  it('sums the faults of a sweep longer than one list of run ids (1,000) by kind, and reads each run from run_metrics', async () => {
+    // Stored rows only, no simulation: 2,500 runs in three lists of run ids, each run with one
+    // crash and two loss faults, one handoff of two failed, and one workflow.
+    const many = new ChdbStore(join(dir, 'chdb'), 'baton_many');
+    await many.migrate();
+    const seedsOfSweep = parseSeeds('1..2500');
+    const runs = seedsOfSweep.map((seed) => ({
+      recorded_date: '2026-11-21', recorded_at: '2026-11-21 00:00:00', run_id: seedRunId(swarmed, seed), sweep_id: 'many', scenario: 'research-pipeline',
+      seed, config_hash: '', baton_version: 'test', verdict: 'pass', workflows_total: 1, workflows_completed: 1, handoffs_total: 2,
+      faults_injected: 3, violations: 0, event_log_hash: '',
+    }));
+    const metric = (runId: string, family: string, kind: string, count: number, succeeded: number) => ({
+      recorded_date: '2026-11-21', run_id: runId, family, kind, source: family === 'handoff' ? 'a' : '', target: family === 'handoff' ? 'b' : '',
+      count, succeeded, partial: 0, sum_ns: '0', max_ns: '0', durations: [],
+    });
+    await many.insert('runs', runs);
+    await many.insert('run_metrics', runs.flatMap(({ run_id }) => [
+      metric(run_id, 'fault', 'crash', 1, 0), metric(run_id, 'fault', 'loss', 2, 0), metric(run_id, 'handoff', '', 2, 1), metric(run_id, 'workflow', '', 1, 1),
+    ]));
+    const document = await buildSweepDocument({
+      store: many, scenario: swarmed, scenarioRef: 'x.yaml', seeds: seedsOfSweep, sweepId: 'many', assertions: ['handoffs.successRate >= 0.6'],
+    });
+    await many.close();
+    expect(document.aggregate.faults).toEqual({ injected: 7_500, byKind: { crash: 2_500, loss: 5_000 } });
+    expect(document.seeds).toHaveLength(2_500);
+    expect(document.aggregate.failed).toBe(2_500);
+    for (const seed of document.seeds) {
+      expect(seed.handoffs).toEqual({ total: 2, succeeded: 1 });
+      expect(seed.failedAssertions).toEqual([{ expression: 'handoffs.successRate >= 0.6', actual: 0.5 }]);
+    }
+  });
 });
 
 describe('sweep worker threads', () => {
