@@ -1,4 +1,4 @@
-import { attributeColumns, nestedAttributes, type RunColumns, type SpanRecord } from './span-rows.js';
+import { attributeColumns, nestedAttributes, type AttributeColumns, type RunColumns, type SpanRecord } from './span-rows.js';
 
 const TWO_32 = 2 ** 32;
 const DAY_MS = 86_400_000;
@@ -176,8 +176,8 @@ export class RunRowBinary {
     this.spanPrefix = span.bytes().slice();
   }
 
-  /** Writes the `spans` row of `span`, then its `span_events` rows. */
-  add(span: SpanRecord): void {
+  /** Writes the `spans` row of `span`, then its `span_events` rows. Returns the span's attribute columns. */
+  add(span: SpanRecord): AttributeColumns {
     const c = attributeColumns(span.attributes);
     const out = this.spans;
     out.raw(this.spanPrefix);
@@ -212,6 +212,7 @@ export class RunRowBinary {
     out.strings(c.values);
     out.endRow();
     for (let index = 0; index < span.events.length; index++) this.addEvent(span, index);
+    return c;
   }
 
   private addEvent(span: SpanRecord, index: number): void {

@@ -1,6 +1,6 @@
 import { createRecordTracer } from '../../collector/tracing/record-tracer.js';
 import { RunRowBinary } from '../../collector/row-binary.js';
-import { RunMetrics } from '../../collector/run-metrics.js';
+import { RunMetrics, type MetricColumns } from '../../collector/run-metrics.js';
 import { RunRowLines } from '../../collector/span-lines.js';
 import { JsonLines } from '../../collector/spool/json-lines.js';
 import type { RunColumns, SpanRecord } from '../../collector/span-rows.js';
@@ -85,8 +85,7 @@ export async function simulateSeedRows(scenario: Scenario, task: SeedTask): Prom
   const metrics = new RunMetrics();
   const tracer = createRecordTracer(new SeededRandom(task.seed).stream('ids'), (record) => {
     if (isHandoffSpan(record)) handoffsTotal++;
-    rows.add(record);
-    metrics.add(record);
+    metrics.add(record, rows.add(record));
   });
   const simulation = await simulate(simulationOptions(scenario, task.seed), tracer);
   const violations = violationRows(simulation, columns);
@@ -105,7 +104,8 @@ export async function simulateSeedRows(scenario: Scenario, task: SeedTask): Prom
 
 /** Where a seed's span and event rows are encoded as the spans end. */
 interface RowSink {
-  add(span: SpanRecord): void;
+  /** Encodes `span`; returns its attribute columns when the encoder computed them (RowBinary). */
+  add(span: SpanRecord): MetricColumns | undefined;
   readonly spans: { rows: number; bytes(): Uint8Array };
   readonly events: { rows: number; bytes(): Uint8Array };
 }
@@ -122,6 +122,7 @@ function textRows(columns: RunColumns, format: RawRowFormat): RowSink {
     add(record) {
       spans.pushLines(lines.span(record), 1);
       if (record.events.length > 0) events.pushLines(lines.events(record), record.events.length);
+      return undefined;
     },
   };
 }
