@@ -23,6 +23,13 @@ import { seedRunId, type SeedRows, type SeedTask, type SweepRowFormat } from './
  */
 export const SWEEP_BATCH_SPAN_ROWS = 32_000;
 
+/**
+ * Runs whose run-level rows (violations, run_metrics, runs) wait for one
+ * insert per table: every chDB insert costs ~4–11 ms whatever its size, so
+ * a 1,000-seed sweep makes 4 of each instead of one per span batch (17).
+ */
+export const SWEEP_BATCH_RUNS = 250;
+
 /** What a sweep needs. */
 export interface SweepRequest {
   scenario: Scenario;
@@ -134,15 +141,19 @@ async function recordedDates(store: SpanStore, runIds: string[]): Promise<Map<st
  * `SWEEP_BATCH_SPAN_ROWS` spans. A full batch starts writing and the sweep
  * goes on simulating into the next one; only when that one is full too does
  * `add` wait for the first write. So at most two batches are in memory, and
- * the store parses one while the simulation fills the other.
+ * the store parses one while the simulation fills the other. The small
+ * run-level rows ride along until `SWEEP_BATCH_RUNS` runs have gathered.
  */
 export class RowWriter {
   private batch = emptyBatch();
   private writing: Promise<void> = Promise.resolve();
+  /** Run-level rows of seeds whose span batch is written or being written, not yet inserted. */
+  private runRows = emptyRunRows();
 
   constructor(
     private readonly store: SpanStore,
     private readonly batchSpanRows = SWEEP_BATCH_SPAN_ROWS,
+    private readonly batchRuns = SWEEP_BATCH_RUNS,
   ) {}
 
   async add(rows: SeedRows): Promise<void> {
@@ -151,15 +162,15 @@ export class RowWriter {
     batch.spans.push(rows.spans);
     batch.spanCount += rows.spanCount;
     batch.events.push(rows.events);
-    batch.runs.push(rows.run);
-    for (const row of rows.violations) batch.violations.push(row);
-    for (const row of rows.metrics) batch.metrics.push(row);
-    if (batch.spanCount >= this.batchSpanRows) await this.startWrite();
+    batch.runRows.runs.push(rows.run);
+    for (const row of rows.violations) batch.runRows.violations.push(row);
+    for (const row of rows.metrics) batch.runRows.metrics.push(row);
+    if (batch.spanCount >= this.batchSpanRows) await this.startWrite(false);
   }
 
   /** Writes everything buffered and waits for every write. */
   async flush(): Promise<void> {
-    await this.startWrite();
+    await this.startWrite(true);
     await this.writing;
   }
 
@@ -168,15 +179,31 @@ export class RowWriter {
     await this.writing.catch(() => {});
   }
 
-  /** Waits for the write in flight (surfacing its failure), then starts writing the current batch. */
-  private async startWrite(): Promise<void> {
+  /**
+   * Waits for the write in flight (surfacing its failure), then starts writing
+   * the current batch's spans and events, and after them the run-level rows
+   * gathered so far when there are `batchRuns` of them or `last` is set.
+   */
+  private async startWrite(last: boolean): Promise<void> {
     const batch = this.batch;
     this.batch = emptyBatch();
+    const pending = this.runRows;
+    pending.runs.push(...batch.runRows.runs);
+    pending.violations.push(...batch.runRows.violations);
+    pending.metrics.push(...batch.runRows.metrics);
+    const withRuns = last || pending.runs.length >= this.batchRuns;
+    if (withRuns) this.runRows = emptyRunRows();
     await this.writing;
-    this.writing = writeBatch(this.store, batch);
+    this.writing = writeBatch(this.store, batch, withRuns ? pending : emptyRunRows());
     // Marked handled here; the failure surfaces at the next add() that waits, or at flush().
     this.writing.catch(() => {});
   }
+}
+
+interface RunRows {
+  runs: RunRow[];
+  violations: ViolationRow[];
+  metrics: RunMetricRow[];
 }
 
 interface Batch {
@@ -184,22 +211,28 @@ interface Batch {
   spans: Uint8Array[];
   spanCount: number;
   events: Uint8Array[];
-  runs: RunRow[];
-  violations: ViolationRow[];
-  metrics: RunMetricRow[];
+  runRows: RunRows;
+}
+
+function emptyRunRows(): RunRows {
+  return { runs: [], violations: [], metrics: [] };
 }
 
 function emptyBatch(): Batch {
-  return { format: 'JSONEachRow', spans: [], spanCount: 0, events: [], runs: [], violations: [], metrics: [] };
+  return { format: 'JSONEachRow', spans: [], spanCount: 0, events: [], runRows: emptyRunRows() };
 }
 
-/** Writes one batch. Runs go last: a stored run row means its spans, violations and metrics are stored. */
-async function writeBatch(store: SpanStore, batch: Batch): Promise<void> {
+/**
+ * Writes one batch's spans and events, then `runRows` (of this batch's seeds
+ * and earlier ones, whose spans are stored already). Runs go last: a stored
+ * run row means its spans, violations and metrics are stored.
+ */
+async function writeBatch(store: SpanStore, batch: Batch, runRows: RunRows): Promise<void> {
   await insertRows(store, 'spans', Buffer.concat(batch.spans), batch.format);
   await insertRows(store, 'span_events', Buffer.concat(batch.events), batch.format);
-  if (batch.violations.length > 0) await store.insert('violations', batch.violations);
-  if (batch.metrics.length > 0) await store.insert('run_metrics', batch.metrics);
-  if (batch.runs.length > 0) await store.insert('runs', batch.runs);
+  if (runRows.violations.length > 0) await store.insert('violations', runRows.violations);
+  if (runRows.metrics.length > 0) await store.insert('run_metrics', runRows.metrics);
+  if (runRows.runs.length > 0) await store.insert('runs', runRows.runs);
 }
 
 /** A batch's span or span-event rows: RowBinary through `insertRowBinary`, text through `insertRowText`. */

@@ -101,6 +101,44 @@ describe('sweep RowWriter and worker pool', () => {
     }
   });
 
+  it('inserts run-level rows once every batchRuns runs, always after the spans of their runs and with their metrics and violations', async () => {
+    const store = new ChdbStore(join(dir, 'chdb'), 'run_level');
+    await store.migrate();
+    const inserts: { table: string; runs: string[] }[] = [];
+    const watched = Object.assign(Object.create(store) as ChdbStore, {
+      insert: async (table: 'runs', rows: { run_id: string }[]) => {
+        const runs = [...new Set(rows.map((row) => row.run_id))];
+        inserts.push({ table, runs });
+        if (table === 'runs') {
+          const stored = await store.query<{ run_id: string }>(`SELECT DISTINCT run_id FROM run_level.spans WHERE run_id IN (${runs.map((id) => `'${id}'`).join(', ')})`);
+          expect(stored.length, 'every run of a runs insert has its spans stored').toBe(runs.length);
+          const metrics = inserts.filter((insert) => insert.table === 'run_metrics').flatMap((insert) => insert.runs);
+          for (const id of runs) expect(metrics, 'metrics before the run row').toContain(id);
+        }
+        return store.insert(table, rows);
+      },
+    });
+    // A span batch every seed or two, run-level rows once 5 runs have gathered, and at the end.
+    let spanWrites = 0;
+    const counted = Object.assign(watched, {
+      insertRowBinary: (table: 'spans', bytes: Uint8Array) => {
+        if (table === 'spans') spanWrites++;
+        return store.insertRowBinary(table, bytes);
+      },
+    });
+    const writer = new RowWriter(counted, 300, 5);
+    for (let seed = 1; seed <= 12; seed++) await writer.add(await simulateSeedRows(scenario, { ...task(seed), rowFormat: 'RowBinary' }));
+    await writer.flush();
+    const sizes = inserts.filter((insert) => insert.table === 'runs').map((insert) => insert.runs.length);
+    expect(sizes.reduce((sum, size) => sum + size, 0)).toBe(12);
+    expect(sizes.slice(0, -1).every((size) => size >= 5)).toBe(true);
+    expect(sizes.length).toBeGreaterThan(1);
+    expect(spanWrites).toBeGreaterThan(sizes.length);
+    expect(inserts.filter((insert) => insert.table === 'run_metrics').map((insert) => insert.runs.length)).toEqual(sizes);
+    expect((await store.query(`SELECT count() AS c FROM run_level.runs`))[0]).toEqual({ c: '12' });
+    await store.close();
+  });
+
   it('a failed write surfaces at the next wait (add or flush), never as an unhandled rejection', async () => {
     const seeds: SeedRows[] = [];
     for (let seed = 1; seed <= 4; seed++) seeds.push(await simulateSeedRows(scenario, task(seed)));
