@@ -3,6 +3,7 @@ import type { Percentiles } from '../sql.js';
 
 const pct = (ratio: number): string => `${(ratio * 100).toFixed(2)}%`;
 const ms = (value: number): string => value.toFixed(1);
+const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
 const p3 = (latency: Percentiles): string => `${ms(latency.p50)} / ${ms(latency.p95)} / ${ms(latency.p99)} ms`;
 
 /** What the report covers, e.g. `sweep nightly-42, scenario research-pipeline` or `every stored run`. */
@@ -34,7 +35,7 @@ export function renderHistoryTerminal(report: HistoryReport, colour: boolean): s
     lines.push(row('runs', '0: no stored run matches'));
   } else {
     lines.push(
-      row('runs', `${runs.total}  (${verdicts(report)}; ${runs.sweeps} sweeps, ${runs.scenarios} scenarios)`),
+      row('runs', `${runs.total}  (${verdicts(report)}; ${count(runs.sweeps, 'sweep')}, ${count(runs.scenarios, 'scenario')})`),
       row('invariant violations', paint(runs.violations === 0 ? 32 : 31, String(runs.violations))),
       row('workflows completed', `${workflows.completed}/${workflows.total}  (partial ${workflows.partial}, failed ${workflows.failed})`),
       row('workflow duration p50/p95/p99', `${p3(workflows.durationMs)} (virtual)`),
