@@ -1,6 +1,7 @@
 import type { SpanStore } from '../collector/store/span-store.js';
 import { sqlString } from '../collector/store/sql.js';
-import { COORDINATION_KINDS } from './metrics/coordination-metrics.js';
+import { kindBreakdown } from './metrics/coordination-metrics.js';
+import { handoffCounts, type PairHandoffs } from './metrics/handoff-metrics.js';
 import { finalTable, nsToMs, num, percentilesOf, ratio, round6, type Percentiles } from './sql.js';
 
 /** Which stored runs a history report covers; no field means every simulated run. */
@@ -46,7 +47,7 @@ export interface HistoryReport {
     failed: number;
     successRate: number;
     latencyMs: Percentiles;
-    byPair: { source: string; target: string; total: number; succeeded: number; failed: number; successRate: number; latencyMs: Percentiles }[];
+    byPair: PairHandoffs[];
   };
   coordination: {
     /** Σ workflow durations. */
@@ -143,15 +144,8 @@ export async function computeHistoryReport(store: SpanStore, filter: HistoryFilt
   const handoffTotal = num(handoff.total);
   const handoffSucceeded = num(handoff.accepted);
   const workflowNs = num(workflow.workflow_ns);
-  const byKindMs: Record<string, number> = Object.fromEntries(COORDINATION_KINDS.map((kind) => [kind, 0]));
-  const shareByKind: Record<string, number> = Object.fromEntries(COORDINATION_KINDS.map((kind) => [kind, 0]));
-  let coordinationNs = 0;
-  for (const row of coordinationRows) {
-    const kind = String(row.kind);
-    coordinationNs += num(row.kind_ns);
-    byKindMs[kind] = nsToMs(row.kind_ns);
-    shareByKind[kind] = ratio(num(row.kind_ns), workflowNs);
-  }
+  const kindNs = new Map(coordinationRows.map((row) => [String(row.kind), num(row.kind_ns)]));
+  const { byKindMs, shareByKind, coordinationNs } = kindBreakdown(kindNs, workflowNs, true);
   const faultsByKind: Record<string, number> = {};
   for (const row of faultRows) faultsByKind[String(row.kind)] = num(row.injected);
   return {
@@ -172,24 +166,14 @@ export async function computeHistoryReport(store: SpanStore, filter: HistoryFilt
       durationMs: latency(workflow, workflowTotal),
     },
     handoffs: {
-      total: handoffTotal,
-      succeeded: handoffSucceeded,
-      failed: handoffTotal - handoffSucceeded,
-      successRate: ratio(handoffSucceeded, handoffTotal, 1),
+      ...handoffCounts(handoffTotal, handoffSucceeded),
       latencyMs: latency(handoff, handoffTotal),
-      byPair: pairRows.map((row) => {
-        const total = num(row.total);
-        const succeeded = num(row.accepted);
-        return {
-          source: String(row.source),
-          target: String(row.target),
-          total,
-          succeeded,
-          failed: total - succeeded,
-          successRate: ratio(succeeded, total, 1),
-          latencyMs: latency(row, total),
-        };
-      }),
+      byPair: pairRows.map((row) => ({
+        source: String(row.source),
+        target: String(row.target),
+        ...handoffCounts(num(row.total), num(row.accepted)),
+        latencyMs: latency(row, num(row.total)),
+      })),
     },
     coordination: {
       workflowMs: nsToMs(workflowNs),

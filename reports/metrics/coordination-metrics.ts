@@ -74,7 +74,7 @@ function zeroKinds(): Record<string, number> {
 }
 
 /** Milliseconds and shares of `wholeNs` per kind, from nanoseconds per kind. */
-function kindBreakdown(kindNs: Map<string, number>, wholeNs: number, allKinds: boolean) {
+export function kindBreakdown(kindNs: Map<string, number>, wholeNs: number, allKinds: boolean) {
   const byKindMs: Record<string, number> = allKinds ? zeroKinds() : {};
   const shareByKind: Record<string, number> = allKinds ? zeroKinds() : {};
   let coordinationNs = 0;

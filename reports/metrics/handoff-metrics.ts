@@ -43,6 +43,11 @@ export const handoffSql = {
     `WHERE ${s.where} AND handoff_outcome != '' GROUP BY handoff_attempt ORDER BY attempts`,
 };
 
+/** Total, succeeded, failed and success rate (1 when there were none) of a set of handoffs. */
+export function handoffCounts(total: number, succeeded: number): Pick<PairHandoffs, 'total' | 'succeeded' | 'failed' | 'successRate'> {
+  return { total, succeeded, failed: total - succeeded, successRate: ratio(succeeded, total, 1) };
+}
+
 /** Computes the handoff metrics of the run in `scope`. */
 export async function handoffMetrics(store: SpanStore, scope: RunScope): Promise<HandoffMetrics> {
   const [overallRows, pairRows, phaseRows, attemptRows] = await Promise.all([
@@ -59,24 +64,14 @@ export async function handoffMetrics(store: SpanStore, scope: RunScope): Promise
   const distribution: Record<string, number> = {};
   for (const row of attemptRows) distribution[String(num(row.attempts))] = num(row.handoffs);
   return {
-    total,
-    succeeded,
-    failed: total - succeeded,
-    successRate: ratio(succeeded, total, 1),
+    ...handoffCounts(total, succeeded),
     latencyMs: percentilesOf(overall, total),
-    byPair: pairRows.map((row) => {
-      const pairTotal = num(row.total);
-      const pairSucceeded = num(row.succeeded);
-      return {
-        source: String(row.source),
-        target: String(row.target),
-        total: pairTotal,
-        succeeded: pairSucceeded,
-        failed: pairTotal - pairSucceeded,
-        successRate: ratio(pairSucceeded, pairTotal, 1),
-        latencyMs: percentilesOf(row, pairTotal),
-      };
-    }),
+    byPair: pairRows.map((row) => ({
+      source: String(row.source),
+      target: String(row.target),
+      ...handoffCounts(num(row.total), num(row.succeeded)),
+      latencyMs: percentilesOf(row, num(row.total)),
+    })),
     failuresByPhase,
     attempts: { total: num(overall.attempts), distribution },
   };
