@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { computeHistoryReport, type HistoryFilter } from '../../reports/history-report.js';
 import { renderHistoryMarkdown, renderHistoryTerminal } from '../../reports/render/history-text.js';
 import { UsageError } from '../exit-codes.js';
+import { parseFormats } from '../pipeline/report-outputs.js';
 import { openStore, STORE_HELP, STORE_OPTIONS } from '../store-option.js';
 
 export const HISTORY_HELP = `Usage: baton history [options]
@@ -30,17 +31,6 @@ Examples:
 `;
 
 const FORMATS = ['terminal', 'md', 'json'] as const;
-type HistoryFormat = (typeof FORMATS)[number];
-
-function parseHistoryFormats(values: readonly string[] | undefined): HistoryFormat[] {
-  const names = (values ?? ['terminal']).flatMap((value) => value.split(',')).map((name) => name.trim()).filter(Boolean);
-  const formats: HistoryFormat[] = [];
-  for (const name of names) {
-    if (!(FORMATS as readonly string[]).includes(name)) throw new UsageError(`--format must be a comma-separated list of ${FORMATS.join(', ')}; got "${name}"`);
-    if (!formats.includes(name as HistoryFormat)) formats.push(name as HistoryFormat);
-  }
-  return formats.length === 0 ? ['terminal'] : formats;
-}
 
 function nonEmpty(flag: string, value: string | undefined): string | undefined {
   if (value !== undefined && value.trim() === '') throw new UsageError(`${flag} must not be empty`);
@@ -67,7 +57,7 @@ export async function historyCommand(argv: string[], out: NodeJS.WriteStream): P
     return 0;
   }
   if (positionals.length > 0) throw new UsageError(`baton history takes no arguments, got "${positionals[0]}" (filter with --sweep or --scenario)\n\n${HISTORY_HELP}`);
-  const formats = parseHistoryFormats(values.format);
+  const formats = parseFormats(values.format, FORMATS);
   const filter: HistoryFilter = {};
   const sweepId = nonEmpty('--sweep', values.sweep);
   const scenario = nonEmpty('--scenario', values.scenario);

@@ -21,17 +21,23 @@ export const REPORT_FILES: Record<Exclude<ReportFormat, 'terminal'>, string> = {
   html: 'report.html',
 };
 
-/** Parses `--format a,b,c` (repeatable); default terminal. Unknown names are a usage error. */
-export function parseFormats(values: readonly string[] | undefined): ReportFormat[] {
-  const names = (values ?? ['terminal']).flatMap((value) => value.split(',')).map((name) => name.trim()).filter(Boolean);
-  const formats: ReportFormat[] = [];
+/**
+ * Parses `--format a,b,c` (repeatable) among `known`; the default is the first
+ * of `known` (terminal). Unknown names are a usage error.
+ */
+export function parseFormats<Format extends string = ReportFormat>(
+  values: readonly string[] | undefined,
+  known: readonly Format[] = REPORT_FORMATS as readonly string[] as readonly Format[],
+): Format[] {
+  const names = (values ?? []).flatMap((value) => value.split(',')).map((name) => name.trim()).filter(Boolean);
+  const formats: Format[] = [];
   for (const name of names) {
-    if (!(REPORT_FORMATS as readonly string[]).includes(name)) {
-      throw new UsageError(`--format must be a comma-separated list of ${REPORT_FORMATS.join(', ')}; got "${name}"`);
+    if (!(known as readonly string[]).includes(name)) {
+      throw new UsageError(`--format must be a comma-separated list of ${known.join(', ')}; got "${name}"`);
     }
-    if (!formats.includes(name as ReportFormat)) formats.push(name as ReportFormat);
+    if (!formats.includes(name as Format)) formats.push(name as Format);
   }
-  return formats.length === 0 ? ['terminal'] : formats;
+  return formats.length === 0 ? [known[0]!] : formats;
 }
 
 /**
