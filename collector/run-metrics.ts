@@ -5,15 +5,8 @@ import type { RunMetricFamily, RunMetricRow } from './store/rows.js';
 /** The attribute columns a span's metrics need (what `attributeColumns` gives). */
 export type MetricColumns = Pick<AttributeColumns, 'operation' | 'errorType' | 'handoffOutcome' | 'handoffSource' | 'handoffTarget' | 'coordinationKind'>;
 
-/** One family-and-key group of a run's spans as it fills. */
-interface Group {
-  family: RunMetricFamily;
-  kind: string;
-  source: string;
-  target: string;
-  count: number;
-  succeeded: number;
-  partial: number;
+/** One family-and-key group of a run's spans as it fills: its row's counts, and its durations. */
+interface Group extends Pick<RunMetricRow, 'family' | 'kind' | 'source' | 'target' | 'count' | 'succeeded' | 'partial'> {
   /**
    * Every duration in nanoseconds: a Number (exact below 2^53 ns, 104 days),
    * or the BigInt itself for a longer span (`huge` is then set).
@@ -88,22 +81,14 @@ export class RunMetrics {
       const keepsDurations = group.family === 'workflow' || group.family === 'handoff';
       const durations = group.durations;
       if (keepsDurations) durations.sort(group.huge ? compareMixed : (a, b) => (a as number) - (b as number));
-      let sum: number | bigint = 0;
       let max: number | bigint = 0;
-      if (group.huge) {
-        sum = 0n;
-        for (const duration of durations) {
-          sum += BigInt(duration);
-          if (duration > max) max = duration;
-        }
-      } else {
-        for (const duration of durations as number[]) {
-          sum += duration;
-          if (duration > max) max = duration;
-        }
-        // Past 2^53 a Number sum rounds: add again exactly.
-        if (!Number.isSafeInteger(sum)) sum = durations.reduce<bigint>((exact, duration) => exact + BigInt(duration), 0n);
+      let sum = 0;
+      for (const duration of durations) {
+        if (duration > max) max = duration;
+        if (!group.huge) sum += duration as number;
       }
+      // With a BigInt duration, or past 2^53 where a Number sum rounds: add exactly.
+      const sumNs = !group.huge && Number.isSafeInteger(sum) ? sum : durations.reduce<bigint>((exact, duration) => exact + BigInt(duration), 0n);
       return {
         recorded_date: columns.recordedDate,
         run_id: columns.runId,
@@ -114,7 +99,7 @@ export class RunMetrics {
         count: group.count,
         succeeded: group.succeeded,
         partial: group.partial,
-        sum_ns: String(sum),
+        sum_ns: String(sumNs),
         max_ns: String(max),
         durations: keepsDurations ? durations.map(String) : [],
       };
