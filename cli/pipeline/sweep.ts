@@ -147,7 +147,7 @@ async function recordedDates(store: SpanStore, runIds: string[]): Promise<Map<st
 export class RowWriter {
   private batch = emptyBatch();
   private writing: Promise<void> = Promise.resolve();
-  /** Run-level rows of seeds whose span batch is written or being written, not yet inserted. */
+  /** Run-level rows not inserted yet; their seeds' spans are in `batch` or an earlier one. */
   private runRows = emptyRunRows();
 
   constructor(
@@ -162,9 +162,9 @@ export class RowWriter {
     batch.spans.push(rows.spans);
     batch.spanCount += rows.spanCount;
     batch.events.push(rows.events);
-    batch.runRows.runs.push(rows.run);
-    for (const row of rows.violations) batch.runRows.violations.push(row);
-    for (const row of rows.metrics) batch.runRows.metrics.push(row);
+    this.runRows.runs.push(rows.run);
+    for (const row of rows.violations) this.runRows.violations.push(row);
+    for (const row of rows.metrics) this.runRows.metrics.push(row);
     if (batch.spanCount >= this.batchSpanRows) await this.startWrite(false);
   }
 
@@ -187,14 +187,11 @@ export class RowWriter {
   private async startWrite(last: boolean): Promise<void> {
     const batch = this.batch;
     this.batch = emptyBatch();
-    const pending = this.runRows;
-    pending.runs.push(...batch.runRows.runs);
-    pending.violations.push(...batch.runRows.violations);
-    pending.metrics.push(...batch.runRows.metrics);
-    const withRuns = last || pending.runs.length >= this.batchRuns;
+    const withRuns = last || this.runRows.runs.length >= this.batchRuns;
+    const runRows = withRuns ? this.runRows : emptyRunRows();
     if (withRuns) this.runRows = emptyRunRows();
     await this.writing;
-    this.writing = writeBatch(this.store, batch, withRuns ? pending : emptyRunRows());
+    this.writing = writeBatch(this.store, batch, runRows);
     // Marked handled here; the failure surfaces at the next add() that waits, or at flush().
     this.writing.catch(() => {});
   }
@@ -211,7 +208,6 @@ interface Batch {
   spans: Uint8Array[];
   spanCount: number;
   events: Uint8Array[];
-  runRows: RunRows;
 }
 
 function emptyRunRows(): RunRows {
@@ -219,7 +215,7 @@ function emptyRunRows(): RunRows {
 }
 
 function emptyBatch(): Batch {
-  return { format: 'JSONEachRow', spans: [], spanCount: 0, events: [], runRows: emptyRunRows() };
+  return { format: 'JSONEachRow', spans: [], spanCount: 0, events: [] };
 }
 
 /**
