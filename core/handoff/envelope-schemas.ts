@@ -1,5 +1,5 @@
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { HandoffEnvelope } from './envelope.js';
+import { validateV1, validateV2 } from './envelope-validators.generated.js';
 
 const strings = { type: 'array', items: { type: 'string' } } as const;
 
@@ -80,8 +80,19 @@ const ENVELOPE_V2 = {
 /** The versioned envelope schemas baton knows, by version. */
 export const ENVELOPE_SCHEMAS: Readonly<Record<number, object>> = { 1: ENVELOPE_V1, 2: ENVELOPE_V2 };
 
-const ajv = new Ajv2020({ allErrors: true, strict: false });
-const validators = new Map<number, ValidateFunction>();
+/** What ajv's compiled validators are: true or false, with the errors of the last call on the function. */
+interface CompiledValidator {
+  (data: unknown): boolean;
+  errors?: { instancePath?: string; message?: string }[] | null;
+}
+
+/**
+ * The schemas' validators, compiled by ajv ahead of time (standalone code,
+ * `npm run generate:validators`; a test fails when they no longer match the
+ * schemas above). Compiling them at run time cost every process, and every
+ * sweep worker, ajv's import and code generation (~0.6 G instructions).
+ */
+const VALIDATORS: Readonly<Record<number, CompiledValidator>> = { 1: validateV1, 2: validateV2 };
 
 /**
  * Validates `envelope` against the schema of `version` (default: the version it
@@ -90,10 +101,8 @@ const validators = new Map<number, ValidateFunction>();
  */
 export function validateEnvelopeSchema(envelope: unknown, version?: number): string | undefined {
   const declared = version ?? (envelope as HandoffEnvelope)?.metadata?.schemaVersion;
-  const schema = ENVELOPE_SCHEMAS[declared];
-  if (schema === undefined) return `unknown envelope schema version ${String(declared)}`;
-  let validate = validators.get(declared);
-  if (!validate) validators.set(declared, (validate = ajv.compile(schema)));
+  const validate = Object.hasOwn(VALIDATORS, declared) ? VALIDATORS[declared] : undefined;
+  if (validate === undefined) return `unknown envelope schema version ${String(declared)}`;
   if (validate(envelope)) return undefined;
   const error = validate.errors?.[0];
   return `${error?.instancePath || '/'} ${error?.message ?? 'invalid'}`;
