@@ -6,7 +6,7 @@ import { JsonLines } from '../../collector/spool/json-lines.js';
 import type { RunColumns, SpanRecord } from '../../collector/span-rows.js';
 import type { RunMetricRow, RunRow, ViolationRow } from '../../collector/store/rows.js';
 import type { RawRowFormat } from '../../collector/store/span-store.js';
-import { simulationOptions, type Scenario } from '../../scenarios/format/load-scenario.js';
+import { simulationOptions, type Scenario } from '../../scenarios/format/scenario.js';
 import { SeededRandom } from '../../simulator/random/seeded-random.js';
 import { simulate } from '../../simulator/simulate.js';
 import { BATON_VERSION } from '../version.js';

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Scenario } from '../../scenarios/format/load-scenario.js';
+import type { Scenario } from '../../scenarios/format/scenario.js';
 import { simulateSeedRows, type SeedTask } from '../pipeline/sweep-seed.js';
 
 /**

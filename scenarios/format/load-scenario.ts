@@ -2,22 +2,15 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
-import type { SimulationOptions } from '../../simulator/options.js';
+import type { Scenario } from './scenario.js';
 import { scenarioSchema } from './scenario-schema.js';
 import { ScenarioError, type ScenarioIssue } from './scenario-error.js';
 import type { ScenarioFile } from './scenario-types.js';
-import { coreOptions } from './core-options.js';
-import { supervisorNodes, worldOptions } from './world-options.js';
+import { supervisorNodes } from './world-options.js';
 import { faultNodes } from '../../simulator/faults/scripted-faults.js';
 import { STORE_NODE } from '../../simulator/faults/fault-plan.js';
 
-/** A validated scenario: its text (for run ids), its parsed form, and a hash of the text. */
-export interface Scenario {
-  file: string;
-  text: string;
-  contentHash: string;
-  spec: ScenarioFile;
-}
+export { simulationOptions, type Scenario } from './scenario.js';
 
 /**
  * The scenario schema's validator, compiled on first use: compiling takes
@@ -143,9 +136,4 @@ function referenceIssues(spec: ScenarioFile): ScenarioIssue[] {
     }
   });
   return issues;
-}
-
-/** The simulator options of a scenario for one seed. */
-export function simulationOptions(scenario: Scenario, seed: number): SimulationOptions {
-  return { seed, ...coreOptions(scenario.spec), ...worldOptions(scenario.spec) };
 }
