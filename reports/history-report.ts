@@ -1,7 +1,7 @@
 import type { SpanStore } from '../collector/store/span-store.js';
 import { sqlString } from '../collector/store/sql.js';
 import { kindBreakdown } from './metrics/coordination-metrics.js';
-import { handoffCounts, type PairHandoffs } from './metrics/handoff-metrics.js';
+import { handoffCounts, pairHandoffs, type PairHandoffs } from './metrics/handoff-metrics.js';
 import { finalTable, nsToMs, num, percentilesOf, ratio, round6, type Percentiles } from './sql.js';
 
 /** Which stored runs a history report covers; no field means every simulated run. */
@@ -168,12 +168,7 @@ export async function computeHistoryReport(store: SpanStore, filter: HistoryFilt
     handoffs: {
       ...handoffCounts(handoffTotal, handoffSucceeded),
       latencyMs: latency(handoff, handoffTotal),
-      byPair: pairRows.map((row) => ({
-        source: String(row.source),
-        target: String(row.target),
-        ...handoffCounts(num(row.total), num(row.accepted)),
-        latencyMs: latency(row, num(row.total)),
-      })),
+      byPair: pairRows.map((row) => pairHandoffs(row, num(row.accepted), latency(row, num(row.total)))),
     },
     coordination: {
       workflowMs: nsToMs(workflowNs),

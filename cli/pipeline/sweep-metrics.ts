@@ -1,8 +1,9 @@
 import type { SpanStore } from '../../collector/store/span-store.js';
 import { sqlString } from '../../collector/store/sql.js';
 import { checkAssertions, compareMetric, parseAssertion, type AssertionResult } from '../../reports/assertions.js';
+import { handoffCounts } from '../../reports/metrics/handoff-metrics.js';
 import { computeRunReport } from '../../reports/run-report.js';
-import { finalTable, num, round6 } from '../../reports/sql.js';
+import { finalTable, num } from '../../reports/sql.js';
 
 /** Run ids per IN (...) list; longer lists are split. */
 const RUN_IDS_PER_QUERY = 1_000;
@@ -76,10 +77,11 @@ export async function sweepRunMetrics(store: SpanStore, runIds: readonly string[
       metrics['workflows.partial'] = num(row.partials);
       metrics['workflows.failed'] = total - accepted - num(row.partials);
     } else if (row.family === 'handoff') {
-      metrics['handoffs.total'] = total;
-      metrics['handoffs.succeeded'] = accepted;
-      metrics['handoffs.failed'] = total - accepted;
-      metrics['handoffs.successRate'] = total === 0 ? 1 : round6(accepted / total);
+      const handoffs = handoffCounts(total, accepted);
+      metrics['handoffs.total'] = handoffs.total;
+      metrics['handoffs.succeeded'] = handoffs.succeeded;
+      metrics['handoffs.failed'] = handoffs.failed;
+      metrics['handoffs.successRate'] = handoffs.successRate;
     } else {
       metrics['faults.injected'] = total;
     }

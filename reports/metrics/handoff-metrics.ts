@@ -48,6 +48,11 @@ export function handoffCounts(total: number, succeeded: number): Pick<PairHandof
   return { total, succeeded, failed: total - succeeded, successRate: ratio(succeeded, total, 1) };
 }
 
+/** The handoffs of one source → target pair, from a query row with its `source`, `target` and `total`. */
+export function pairHandoffs(row: Record<string, unknown>, succeeded: number, latencyMs: Percentiles): PairHandoffs {
+  return { source: String(row.source), target: String(row.target), ...handoffCounts(num(row.total), succeeded), latencyMs };
+}
+
 /** Computes the handoff metrics of the run in `scope`. */
 export async function handoffMetrics(store: SpanStore, scope: RunScope): Promise<HandoffMetrics> {
   const [overallRows, pairRows, phaseRows, attemptRows] = await Promise.all([
@@ -66,12 +71,7 @@ export async function handoffMetrics(store: SpanStore, scope: RunScope): Promise
   return {
     ...handoffCounts(total, succeeded),
     latencyMs: percentilesOf(overall, total),
-    byPair: pairRows.map((row) => ({
-      source: String(row.source),
-      target: String(row.target),
-      ...handoffCounts(num(row.total), num(row.succeeded)),
-      latencyMs: percentilesOf(row, num(row.total)),
-    })),
+    byPair: pairRows.map((row) => pairHandoffs(row, num(row.succeeded), percentilesOf(row, num(row.total)))),
     failuresByPhase,
     attempts: { total: num(overall.attempts), distribution },
   };
