@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { computeHistoryReport, type HistoryFilter } from '../../reports/history-report.js';
 import { renderHistoryMarkdown, renderHistoryTerminal } from '../../reports/render/history-text.js';
 import { UsageError } from '../exit-codes.js';
-import { parseFormats } from '../pipeline/report-outputs.js';
+import { parseFormats, useColor } from '../pipeline/report-outputs.js';
 import { openStore, STORE_HELP, STORE_OPTIONS } from '../store-option.js';
 
 export const HISTORY_HELP = `Usage: baton history [options]
@@ -80,7 +80,7 @@ export async function historyCommand(argv: string[], out: NodeJS.WriteStream): P
         files.push(join(dir, 'history.md'));
       }
     }
-    if (formats.includes('terminal')) out.write(renderHistoryTerminal(report, out.isTTY === true));
+    if (formats.includes('terminal')) out.write(renderHistoryTerminal(report, useColor(out)));
     for (const file of files) out.write(`wrote ${file}\n`);
     return 0;
   } finally {

@@ -40,6 +40,11 @@ export function parseFormats<Format extends string = ReportFormat>(
   return formats.length === 0 ? [known[0]!] : formats;
 }
 
+/** Whether terminal output to `out` is coloured: on a terminal, unless NO_COLOR is set (no-color.org). */
+export function useColor(out: { isTTY?: boolean }): boolean {
+  return out.isTTY === true && !process.env.NO_COLOR;
+}
+
 /**
  * Emits a run's report in every format asked for. Every format but terminal is
  * written to `dir` (report.json and report.md always are); with one format, it
@@ -69,7 +74,7 @@ export async function emitReport(options: {
     writeFileSync(path, text);
     if (formats.includes(format)) written.push(path);
   }
-  const terminal = renderTerminal(document, out.isTTY === true && !process.env.NO_COLOR);
+  const terminal = renderTerminal(document, useColor(out));
   if (formats.length === 1) {
     out.write(formats[0] === 'terminal' ? terminal : (texts[formats[0]] ?? ''));
     return;
