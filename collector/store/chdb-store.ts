@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Session } from 'chdb';
 import { recordMigration } from './migrations.js';
@@ -92,7 +92,7 @@ export class ChdbStore implements SpanStore {
     const file = join(directory, `${table}-${process.pid}-${++this.rowBinaryFiles}.rowbinary`);
     try {
       mkdirSync(directory, { recursive: true });
-      await writeFile(file, rows);
+      await writeWhole(file, rows);
       await session.queryAsync(`INSERT INTO ${this.database}.${table} FROM INFILE ${sqlString(file)} SETTINGS optimize_on_insert = 0 FORMAT RowBinary`, { format: 'TabSeparated' });
     } catch (error) {
       throw new StoreError('BATON_ERR_STORE_INSERT', `insert into ${table} failed: ${(error as Error).message}`, { cause: error });
@@ -127,5 +127,21 @@ export class ChdbStore implements SpanStore {
   async close(): Promise<void> {
     this.session?.close();
     this.session = undefined;
+  }
+}
+
+/**
+ * Writes `bytes` to a new file in as few writes as the system takes (one, for
+ * a regular file). `fs.promises.writeFile` writes 512 KiB at a time, each
+ * chunk waiting for a turn of this thread's event loop: a sweep's 15 MB batch
+ * took 30 turns, 0.6–0.9 s, while this thread was simulating seeds.
+ */
+async function writeWhole(file: string, bytes: Uint8Array): Promise<void> {
+  const handle = await open(file, 'w');
+  try {
+    let offset = 0;
+    while (offset < bytes.length) offset += (await handle.write(bytes, offset, bytes.length - offset)).bytesWritten;
+  } finally {
+    await handle.close();
   }
 }
