@@ -13,7 +13,7 @@ Usage: baton <command> [options]
 Commands:
   run <scenario>     simulate one seed, store spans, print the report
   replay <scenario>  reproduce one seed exactly; event log around a violation; --shrink, --check-determinism
-  sweep <scenario>   simulate many seeds in parallel lanes; failing seeds and how to replay them
+  sweep <scenario>   simulate many seeds in worker threads; failing seeds and how to replay them
   compare <scenario> run two variants on the same seeds; differences with bootstrap CIs
   report <run-id>    recompute a stored run's report (terminal, md, json, junit, html)
   history            the report over many stored runs: all, one sweep's or one scenario's

@@ -14,14 +14,13 @@ import { renderSweepJson, renderSweepJunit, renderSweepMarkdown, renderSweepTerm
 
 export const SWEEP_HELP = `Usage: baton sweep <scenario.yaml> [options]
 
-Simulates many seeds of a scenario in parallel lanes, stores every run's spans,
+Simulates many seeds of a scenario in worker threads, stores every run's spans,
 and prints the failing seeds with the command that replays each. Exit code 1 if
 any seed violates an invariant or an assertion.
 
 Options:
   --seeds LIST       seeds: ranges and seeds, e.g. 1..1000 or 1..10,42 (default 1..100)
-  --jobs N           seeds simulated at once: this thread and N-1 worker threads (default:
-                     the machine's parallelism, ${Math.min(availableParallelism(), JOBS_MAX)} here; 1 starts no worker thread,
+  --jobs N           worker threads (default: the machine's parallelism, ${Math.min(availableParallelism(), JOBS_MAX)} here; 1 runs in-process,
                      often the faster choice for a sweep of a few seconds)
   --shard K/N        run only every N-th seed starting at the K-th (CI shards); store all
                      shards under one --sweep-id and the last shard's sweep.json covers all

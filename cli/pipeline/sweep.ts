@@ -55,8 +55,8 @@ export interface SweepOutcome {
 }
 
 /**
- * Runs a sweep: simulates this shard's seeds (in this thread and jobs − 1
- * worker threads), stores every run's spans, events, run row and violations from
+ * Runs a sweep: simulates this shard's seeds (in worker threads when
+ * jobs > 1), stores every run's spans, events, run row and violations from
  * the main thread, then builds sweep.json from storage over all the sweep's
  * seeds stored so far (so the last shard's document covers every shard).
  */
