@@ -4,8 +4,7 @@ import { simulateSeedRows, type SeedTask } from '../pipeline/sweep-seed.js';
 
 /**
  * A sweep worker thread: simulates the seeds the main thread hands it, one at
- * a time in the order they came (the main thread sends the next before this
- * one is done), and posts each seed's rows back. It never touches storage (chDB
+ * a time, and posts each seed's rows back. It never touches storage (chDB
  * allows one data directory per process; the main thread owns it).
  *
  * workerData: { scenario }, the Scenario the main thread loaded and validated
@@ -17,17 +16,13 @@ import { simulateSeedRows, type SeedTask } from '../pipeline/sweep-seed.js';
 const { scenario } = workerData as { scenario: Scenario };
 const port = parentPort!;
 
-let previous: Promise<void> = Promise.resolve();
-
 port.on('message', (message: SeedTask | { stop: true }) => {
   if ('stop' in message) {
     port.close();
     return;
   }
-  previous = previous.then(() =>
-    simulateSeedRows(scenario, message).then(
-      (rows) => port.postMessage({ rows }, [rows.spans.buffer as ArrayBuffer, rows.events.buffer as ArrayBuffer]),
-      (error: unknown) => port.postMessage({ seed: message.seed, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
-    ),
+  simulateSeedRows(scenario, message).then(
+    (rows) => port.postMessage({ rows }, [rows.spans.buffer as ArrayBuffer, rows.events.buffer as ArrayBuffer]),
+    (error: unknown) => port.postMessage({ seed: message.seed, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
   );
 });

@@ -6,7 +6,7 @@ import { ChdbStore } from '../../../collector/store/chdb-store.js';
 import { loadScenarioFile } from '../../../scenarios/format/load-scenario.js';
 import { applyOverrides } from '../../../cli/scenario-overrides.js';
 import { runSweep } from '../../../cli/pipeline/sweep.js';
-import { simulateSeeds, sweepWorkerCount, SweepWorkerError, SweepWorkers } from '../../../cli/pipeline/sweep-pool.js';
+import { simulateSeeds, SweepWorkerError, SweepWorkers } from '../../../cli/pipeline/sweep-pool.js';
 import type { SpanStore } from '../../../collector/store/span-store.js';
 import { defaultSweepId, formatSeeds, parseSeeds, parseShard, shardSeeds } from '../../../cli/pipeline/sweep-seeds.js';
 import { buildSweepDocument, type SweepDocument } from '../../../cli/pipeline/sweep-document.js';
@@ -130,8 +130,7 @@ describe('sweep worker threads', () => {
     // The threads the failed sweep stopped were started before migrate() ran.
     expect(new Set(stopped).size).toBe(1);
     const [workers] = stopped;
-    expect(workers.threads).toHaveLength(sweepWorkerCount(2, 3));
-    expect(workers.threads).toHaveLength(1); // two jobs: this thread and one worker
+    expect(workers.threads).toHaveLength(2);
     // A thread that is no longer running has threadId -1 (node:worker_threads).
     for (const thread of workers.threads) expect(thread.threadId).toBe(-1);
     // One job runs in this thread: no worker threads at all.
@@ -151,25 +150,6 @@ describe('sweep worker threads', () => {
     } finally {
       await workers.terminate();
     }
+    await expect(simulateSeeds(swarmed, [], { threads: [] } as unknown as SweepWorkers, async () => {})).rejects.toThrow(RangeError);
   }, 60_000);
-
-  it('number jobs − 1: this thread is a lane of its own', () => {
-    expect(sweepWorkerCount(1, 100)).toBe(0);
-    expect(sweepWorkerCount(2, 100)).toBe(1);
-    expect(sweepWorkerCount(4, 100)).toBe(3);
-    expect(sweepWorkerCount(4, 2)).toBe(1); // never more lanes than seeds
-    expect(sweepWorkerCount(4, 1)).toBe(0);
-    expect(sweepWorkerCount(1_000, 10_000)).toBe(63); // JOBS_MAX lanes
-  });
-
-  it('report a seed that threw in this thread, and start no seed after it', async () => {
-    // A scenario without a spec makes simulateSeedRows throw before any simulation.
-    const broken = { ...swarmed, spec: undefined } as unknown as typeof swarmed;
-    const stored: number[] = [];
-    const tasks = [1, 2, 3].map((seed) => ({ seed, sweepId: 'thrown', recordedDate: '2026-01-01' }));
-    const run = simulateSeeds(broken, tasks, undefined, async (rows) => void stored.push(rows.summary.seed));
-    await expect(run).rejects.toThrow(SweepWorkerError);
-    await expect(run).rejects.toThrow(/^seed 1 failed: TypeError/);
-    expect(stored).toEqual([]);
-  });
 });
