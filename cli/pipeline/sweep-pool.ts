@@ -82,7 +82,12 @@ export async function simulateSeeds(
   onRows: (rows: SeedRows) => Promise<void>,
 ): Promise<{ pendingPeak: number }> {
   if (workers === undefined) {
-    for (const task of tasks) await onRows(await simulateSeedRows(scenario, task));
+    for (const task of tasks) {
+      // A seed runs in promise jobs and ticks only, never giving the event loop a turn: without
+      // this one, a write under way (file, insert) would wait for the next full batch.
+      await new Promise((resolve) => setImmediate(resolve));
+      await onRows(await simulateSeedRows(scenario, task));
+    }
     return { pendingPeak: 1 };
   }
   const threads = workers.threads;

@@ -134,7 +134,8 @@ export class ChdbStore implements SpanStore {
  * Writes `bytes` to a new file in as few writes as the system takes (one, for
  * a regular file). `fs.promises.writeFile` writes 512 KiB at a time, each
  * chunk waiting for a turn of this thread's event loop: a sweep's 15 MB batch
- * took 30 turns, 0.6–0.9 s, while this thread was simulating seeds.
+ * took 30 turns, 0.6–0.9 s, while this thread was simulating seeds (as it
+ * does with `--jobs 1`, one turn between seeds).
  */
 async function writeWhole(file: string, bytes: Uint8Array): Promise<void> {
   const handle = await open(file, 'w');

@@ -161,6 +161,18 @@ describe('sweep RowWriter and worker pool', () => {
     expect(writes).toBe(2);
   });
 
+  it('with one job, the event loop turns between seeds, so a write under way goes on beside the next seed', async () => {
+    const order: string[] = [];
+    await simulateSeeds(scenario, [task(1), task(2), task(3)], undefined, async (rows) => {
+      const seed = rows.summary.seed;
+      order.push(`rows ${seed}`);
+      // What an insert's next step waits for: a turn of the event loop (I/O callbacks, then immediates).
+      setImmediate(() => order.push(`turn after ${seed}`));
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual(['rows 1', 'turn after 1', 'rows 2', 'turn after 2', 'rows 3', 'turn after 3']);
+  });
+
   it('with jobs 2, workers wait when rows pile up for a slow writer: at most 2 × jobs seeds pending, every seed once', async () => {
     const tasks = Array.from({ length: 14 }, (_, index) => task(index + 1));
     const delivered: number[] = [];
