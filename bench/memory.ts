@@ -44,6 +44,7 @@ function measureSweepCommand(seeds: number): ChildResult {
   const peak = /BATON_MAX_RSS_KIB (\d+)/.exec(child.stderr);
   if ((child.status !== 0 && child.status !== 1) || !peak) throw new Error(`baton sweep (${seeds} seeds) exited ${child.status}: ${child.stderr.slice(-2000)}`);
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(`${dataDir}-out`, { recursive: true, force: true });
   return { seeds, spans: NaN, wallMs, maxRssKiB: Number(peak[1]), heapUsedMiB: NaN };
 }
 

@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { OTLPTraceExporter as HttpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as HttpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
@@ -15,7 +17,7 @@ import { jsonRequest, listeningCollector, sdkSpans, tempDir, waitFor } from './c
 // started by .ci/clickhouse.sh on ports of its own. Skipped where there is no
 // clickhouse-server binary.
 const SCRIPT = '.ci/clickhouse.sh';
-const DIR = `/tmp/baton-ch-collector-${process.pid}`;
+const DIR = join(tmpdir(), `baton-ch-collector-${process.pid}`);
 const HTTP_PORT = '18133';
 const ENV = { ...process.env, BATON_CH_TCP_PORT: '19033' };
 const available = existsSync(SCRIPT) && ['/usr/sbin/clickhouse-server', '/usr/bin/clickhouse-server', '/usr/bin/clickhouse'].some((path) => existsSync(path));
@@ -41,6 +43,8 @@ describe.skipIf(!available)('collector with ClickHouse 18.16 server behind it', 
     await server?.close();
     await store?.close();
     clickhouse('stop');
+    // The server is gone: its data directory goes too (BATON_KEEP_CH_DIRS keeps it to look into).
+    if (!process.env.BATON_KEEP_CH_DIRS) rmSync(DIR, { recursive: true, force: true });
   }, 60_000);
 
   async function count(table: 'spans' | 'span_events', runId: string): Promise<number> {

@@ -1,16 +1,28 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SpanKind, SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { afterAll } from 'vitest';
 import { createCollectorServer, type CollectorServer } from '../../../collector/server/create-collector-server.js';
 import type { CollectorServerOptions } from '../../../collector/server/collector-options.js';
 import type { TableName } from '../../../collector/store/schema.js';
 import type { SpanStore } from '../../../collector/store/span-store.js';
 
+const tempDirs: string[] = [];
+
+// Registered when a test file imports this module, so it runs after the file's
+// own afterAll hooks (hooks run as a stack): stores and servers are closed by then.
+afterAll(() => {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh directory under the system's temporary directory, removed when the test file ends. */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `baton-${prefix}-`));
+  const dir = mkdtempSync(join(tmpdir(), `baton-${prefix}-`));
+  tempDirs.push(dir);
+  return dir;
 }
 
 /**
