@@ -21,7 +21,8 @@ Options:
   --sweep ID         only the runs of this sweep (the id "baton sweep" prints first, or its --sweep-id)
   --scenario NAME    only the runs of this scenario (its name: field)
   --format LIST      comma-separated: terminal (default), md, json
-  --out DIR          where history.md and history.json go (default .baton/history)
+  --out DIR          where history.md and history.json go (default .baton/history);
+                     with one format, that format is also printed
 ${STORE_HELP}  -h, --help         this help
 
 Examples:
@@ -67,18 +68,25 @@ export async function historyCommand(argv: string[], out: NodeJS.WriteStream): P
   try {
     await store.migrate();
     const report = await computeHistoryReport(store, filter);
+    const texts: Partial<Record<(typeof FORMATS)[number], string>> = {};
+    if (formats.includes('json')) texts.json = `${JSON.stringify(report, null, 2)}\n`;
+    if (formats.includes('md')) texts.md = renderHistoryMarkdown(report);
     const files: string[] = [];
-    if (formats.includes('md') || formats.includes('json')) {
+    if (texts.json !== undefined || texts.md !== undefined) {
       const dir = values.out ?? join('.baton', 'history');
       mkdirSync(dir, { recursive: true });
-      if (formats.includes('json')) {
-        writeFileSync(join(dir, 'history.json'), `${JSON.stringify(report, null, 2)}\n`);
-        files.push(join(dir, 'history.json'));
+      for (const format of ['json', 'md'] as const) {
+        const text = texts[format];
+        if (text === undefined) continue;
+        writeFileSync(join(dir, `history.${format}`), text);
+        files.push(join(dir, `history.${format}`));
       }
-      if (formats.includes('md')) {
-        writeFileSync(join(dir, 'history.md'), renderHistoryMarkdown(report));
-        files.push(join(dir, 'history.md'));
-      }
+    }
+    // As "baton report" does: one format goes to stdout as well (history.json can be piped), several
+    // give the terminal summary (if asked) and the files written.
+    if (formats.length === 1) {
+      out.write(formats[0] === 'terminal' ? renderHistoryTerminal(report, useColor(out)) : (texts[formats[0]!] ?? ''));
+      return 0;
     }
     if (formats.includes('terminal')) out.write(renderHistoryTerminal(report, useColor(out)));
     for (const file of files) out.write(`wrote ${file}\n`);

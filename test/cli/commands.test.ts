@@ -149,7 +149,12 @@ describe('baton history', () => {
     expect(none.code).toBe(0);
     expect(none.stdout).toContain('0: no stored run matches');
     const named = await baton('history', '--data-dir', dataDir, '--scenario', 'research-pipeline', '--format', 'json', '--out', join(work, 'hist2'));
-    expect(JSON.parse(readFileSync(join(work, 'hist2', 'history.json'), 'utf8'))).toEqual({ ...report, filter: { scenario: 'research-pipeline' } });
+    const namedFile = readFileSync(join(work, 'hist2', 'history.json'), 'utf8');
+    expect(JSON.parse(namedFile)).toEqual({ ...report, filter: { scenario: 'research-pipeline' } });
+    // One format is also what stdout gets, as with "baton report": the JSON can be piped.
+    expect(named.stdout).toBe(namedFile);
+    const markdown = await baton('history', '--data-dir', dataDir, '--format', 'md', '--out', join(work, 'hist3'));
+    expect(markdown.stdout).toBe(readFileSync(join(work, 'hist3', 'history.md'), 'utf8'));
   });
 
   it('bad flags are bad input (exit 2)', async () => {
