@@ -30,8 +30,8 @@ export class AssertionSyntaxError extends Error {
  */
 const OPEN_RECORDS = ['faults.byKind', 'handoffs.failuresByPhase', 'handoffs.attempts.distribution', 'coordination.byKindMs', 'coordination.shareByKind'];
 
-/** The numeric leaves of a report (arrays and `run` excluded), plus `invariants.violations`. */
-function leafNames(report: Omit<RunReport, 'run' | 'invariants'>): string[] {
+/** The dotted names of the numeric leaves of `report` (arrays left out). */
+export function leafNames(report: object): string[] {
   const names: string[] = [];
   const walk = (value: unknown, prefix: string): void => {
     if (typeof value === 'number') names.push(prefix);

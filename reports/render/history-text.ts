@@ -1,3 +1,4 @@
+import type { AssertionResult } from '../assertions.js';
 import type { HistoryReport } from '../history-report.js';
 import type { Percentiles } from '../sql.js';
 
@@ -25,8 +26,8 @@ function verdicts(report: HistoryReport): string {
     .join(', ');
 }
 
-/** Terminal summary of a history report; ANSI colours only when `colour` is set (a TTY). */
-export function renderHistoryTerminal(report: HistoryReport, colour: boolean): string {
+/** Terminal summary of a history report and its assertions (if any); ANSI colours only when `colour` is set (a TTY). */
+export function renderHistoryTerminal(report: HistoryReport, colour: boolean, assertions?: readonly AssertionResult[]): string {
   const paint = (code: number, text: string): string => (colour ? `\u001b[${code}m${text}\u001b[0m` : text);
   const row = (label: string, value: string): string => `  ${label.padEnd(30)} ${value}`;
   const { runs, workflows, handoffs, coordination, faults } = report;
@@ -56,11 +57,18 @@ export function renderHistoryTerminal(report: HistoryReport, colour: boolean): s
     }
   }
   if (runs.collectorRuns > 0) lines.push(paint(2, row('not covered', `${runs.collectorRuns} runs of collector (OTLP) traffic: baton report <run-id> reads them`)));
+  if (assertions !== undefined && assertions.length > 0) {
+    for (const assertion of assertions) {
+      lines.push(`    ${assertion.passed ? paint(32, 'assertion held') : paint(31, 'assertion failed')}: ${assertion.expression} (actual ${assertion.actual})`);
+    }
+    const passed = assertions.every((assertion) => assertion.passed);
+    lines.push(row('verdict', paint(passed ? 32 : 31, passed ? 'PASS' : 'FAIL')));
+  }
   return `${lines.join('\n')}\n`;
 }
 
-/** The history report as Markdown. */
-export function renderHistoryMarkdown(report: HistoryReport): string {
+/** The history report as Markdown, with its assertions (if any). */
+export function renderHistoryMarkdown(report: HistoryReport, assertions?: readonly AssertionResult[]): string {
   const { runs, workflows, handoffs, coordination, faults } = report;
   const lines = [
     `# baton history: ${scope(report)}`,
@@ -90,6 +98,10 @@ export function renderHistoryMarkdown(report: HistoryReport): string {
   lines.push('', '## Lowest handoff success', '', '| run | scenario | seed | sweep | handoffs | success rate | verdict |', '|---|---|---|---|---|---|---|');
   for (const run of report.worstRuns) {
     lines.push(`| ${run.runId} | ${run.scenario} | ${run.seed} | ${run.sweepId} | ${run.succeeded}/${run.handoffs} | ${pct(run.successRate)} | ${run.verdict} |`);
+  }
+  if (assertions !== undefined && assertions.length > 0) {
+    lines.push('', '## Assertions', '', '| assertion | actual | result |', '|---|---|---|');
+    for (const assertion of assertions) lines.push(`| \`${assertion.expression}\` | ${assertion.actual} | ${assertion.passed ? 'held' : '**failed**'} |`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -2,6 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { leafNames } from '../../reports/assertions.js';
+import { historyMetricProblem } from '../../reports/history-assertions.js';
 import { repoRoot, runBaton } from '../support/cli.js';
 import { batonInProcess } from './support/in-process.js';
 
@@ -155,6 +157,42 @@ describe('baton history', () => {
     expect(named.stdout).toBe(namedFile);
     const markdown = await baton('history', '--data-dir', dataDir, '--format', 'md', '--out', join(work, 'hist3'));
     expect(markdown.stdout).toBe(readFileSync(join(work, 'hist3', 'history.md'), 'utf8'));
+  });
+
+  it('--assert judges the figures: exit 0 when all hold, 1 when one fails; every number of history.json is a metric', async () => {
+    const dataDir = join(work, 'history');
+    const held = await baton('history', '--data-dir', dataDir, '--assert', 'runs.total == 2', '--assert', 'faults.byKind.no_such_kind == 0');
+    expect(held.code, held.stderr).toBe(0);
+    expect(held.stdout).toContain('assertion held: runs.total == 2 (actual 2)');
+    expect(held.stdout).toContain('assertion held: faults.byKind.no_such_kind == 0 (actual 0)');
+    expect(held.stdout).toMatch(/verdict +PASS/);
+    const failed = await baton('history', '--data-dir', dataDir, '--assert', 'handoffs.successRate > 1', '--format', 'json', '--out', join(work, 'hist-assert'));
+    expect(failed.code).toBe(1);
+    const document = JSON.parse(failed.stdout);
+    expect(document.assertions).toEqual([
+      { expression: 'handoffs.successRate > 1', metric: 'handoffs.successRate', operator: '>', expected: 1, actual: document.handoffs.successRate, passed: false },
+    ]);
+    const markdown = await baton('history', '--data-dir', dataDir, '--assert', 'handoffs.successRate > 1', '--format', 'md', '--out', join(work, 'hist-assert'));
+    expect(markdown.code).toBe(1);
+    expect(markdown.stdout).toContain('## Assertions');
+    expect(markdown.stdout).toContain(`| \`handoffs.successRate > 1\` | ${document.handoffs.successRate} | **failed** |`);
+    // Every number history.json reports (lists aside) can be asserted on.
+    const { filter: _filter, worstRuns: _worst, assertions: _assertions, ...figures } = document;
+    const withoutLists = JSON.parse(JSON.stringify(figures, (key, value) => (key === 'byPair' ? undefined : value)));
+    const names = leafNames(withoutLists);
+    expect(names.length).toBeGreaterThan(20);
+    for (const name of names) expect(historyMetricProblem(name), name).toBeUndefined();
+  });
+
+  it('a bad --assert is bad input (exit 2) and names the valid metrics', async () => {
+    const dataDir = join(work, 'history');
+    const unknown = await baton('history', '--data-dir', dataDir, '--assert', 'handoffs.sucessRate >= 0.9');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown history metric "handoffs.sucessRate"');
+    expect(unknown.stderr).toContain('handoffs.successRate');
+    const garbled = await baton('history', '--data-dir', dataDir, '--assert', 'handoffs.successRate about 0.9');
+    expect(garbled.code).toBe(2);
+    expect(garbled.stderr).toContain('cannot parse assertion');
   });
 
   it('bad flags are bad input (exit 2)', async () => {
