@@ -19,11 +19,16 @@ Examples:
   baton prune --older-than 90d --clickhouse http://ci:secret@clickhouse:8123/baton
 `;
 
-/** Parses `30d` / `4w` into days. */
+/**
+ * Parses `30d` / `4w` into days. Past 2^53 the digits no longer name the number
+ * of days they spell (they round), so such an age is refused rather than guessed.
+ */
 export function parseAgeDays(text: string): number {
   const match = /^(\d+)\s*([dw])$/.exec(text.trim());
   if (!match) throw new UsageError(`--older-than expects days or weeks, e.g. 30d or 4w; got "${text}"`);
-  return Number(match[1]) * (match[2] === 'w' ? 7 : 1);
+  const days = Number(match[1]) * (match[2] === 'w' ? 7 : 1);
+  if (!Number.isSafeInteger(days)) throw new UsageError(`--older-than "${text}" is too large: at most ${Number.MAX_SAFE_INTEGER} days`);
+  return days;
 }
 
 /** `baton prune`. */

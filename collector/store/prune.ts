@@ -32,12 +32,17 @@ const MS_PER_DAY = 86_400_000;
  */
 export async function prune(store: SpanStore, olderThanDays: number, options: PruneOptions = {}): Promise<DroppedPartition[]> {
   if (!Number.isFinite(olderThanDays) || olderThanDays < 0) throw new RangeError(`olderThanDays must be ≥ 0, got ${olderThanDays}`);
-  const firstKeptMonth = monthKey(cutoffDate(options.now ?? new Date(), olderThanDays));
+  const cutoff = cutoffDate(options.now ?? new Date(), olderThanDays);
+  // A ClickHouse Date cannot hold a day before 1970-01-01, so nothing stored is older than such a
+  // cutoff; an age too large for a JS Date (an invalid cutoff) reaches back further still.
+  if (!(cutoff.getTime() >= 0)) return [];
+  const firstKeptMonth = monthKey(cutoff);
   const partitions = await listPartitions(store, options.cluster);
   const dropped: DroppedPartition[] = [];
   for (const { table, partition } of partitions) {
     // A month is entirely older than the cutoff when it ends before the cutoff's month begins.
-    if (partition >= firstKeptMonth) continue;
+    // Written as "drop only when provably older": a NaN on either side keeps the partition.
+    if (!(partition < firstKeptMonth)) continue;
     await store.command(dropStatement(store.database, table, partition, options.cluster));
     dropped.push({ table, partition });
   }
@@ -50,9 +55,14 @@ export function cutoffDate(now: Date, olderThanDays: number): Date {
   return new Date(day * MS_PER_DAY);
 }
 
-/** `YYYYMM` of a UTC date, as toYYYYMM returns it. */
+/**
+ * `YYYYMM` of a UTC date, as toYYYYMM returns it. Throws for an invalid date,
+ * whose NaN would compare false against every partition.
+ */
 export function monthKey(date: Date): number {
-  return date.getUTCFullYear() * 100 + date.getUTCMonth() + 1;
+  const key = date.getUTCFullYear() * 100 + date.getUTCMonth() + 1;
+  if (!Number.isSafeInteger(key)) throw new RangeError(`monthKey: not a valid date (${String(date)})`);
+  return key;
 }
 
 async function listPartitions(store: SpanStore, cluster: string | undefined): Promise<DroppedPartition[]> {

@@ -2,6 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseAgeDays } from '../../cli/commands/prune-command.js';
+import { UsageError } from '../../cli/exit-codes.js';
 import { leafNames } from '../../reports/assertions.js';
 import { historyMetricProblem } from '../../reports/history-assertions.js';
 import { repoRoot, runBaton } from '../support/cli.js';
@@ -215,5 +217,20 @@ describe('baton migrate and prune', () => {
     expect(pruned.stdout).toContain('nothing older than 30 days');
     expect((await baton('prune', '--older-than', 'soon', '--data-dir', dataDir)).code).toBe(2);
     expect((await baton('prune', '--data-dir', dataDir)).code).toBe(2);
+  });
+
+  it('refuses an age past 2^53 days, naming the flag and the value; a huge but exact age prunes nothing', async () => {
+    expect(parseAgeDays('30d')).toBe(30);
+    expect(parseAgeDays('4w')).toBe(28);
+    expect(() => parseAgeDays('99999999999999999999d')).toThrow(UsageError);
+    expect(() => parseAgeDays('99999999999999999999d')).toThrow(/--older-than "99999999999999999999d" is too large/);
+    expect(() => parseAgeDays('2000000000000000w')).toThrow(UsageError); // safe as a count of weeks, not of days
+    const dataDir = join(work, 'mp-huge');
+    const refused = await baton('prune', '--older-than', '99999999999999999999d', '--data-dir', dataDir);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--older-than "99999999999999999999d"');
+    const huge = await baton('prune', '--older-than', '200000000d', '--data-dir', dataDir);
+    expect(huge.code, huge.stderr).toBe(0);
+    expect(huge.stdout).toContain('nothing older than 200000000 days');
   });
 });

@@ -238,6 +238,26 @@ describe.each(cases)('storage on $name', (engine) => {
     expect(await prune(store, 30, { now })).toEqual([]);
   });
 
+  test('prune with an age reaching before 1970 (or past what a Date holds) drops nothing', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    for (const [index, date] of [today, '2001-05-01'].entries()) {
+      const run = runColumns(`run-prune-huge-${index}`, date);
+      await store.insert('spans', [spanRow(spanRecord(index), run)]);
+      await store.insert('span_events', spanEventRows(spanRecord(index), run));
+    }
+    const before = await months(store);
+    expect(before).toEqual(expect.arrayContaining([200105, Number(today.slice(0, 7).replace('-', ''))]));
+    const count = async () => (await store.query<{ c: string }>(`SELECT count() AS c FROM ${store.database}.spans WHERE run_id LIKE 'run-prune-huge-%'`))[0]!.c;
+    expect(await count()).toBe('2');
+    // 200,000,000 and 99,999,999,999 days: the cutoff is no valid Date; 30,000 days: a valid one, before 1970.
+    for (const days of [200_000_000, 99_999_999_999, 30_000]) expect(await prune(store, days), `${days} days`).toEqual([]);
+    expect(await months(store)).toEqual(before);
+    expect(await count()).toBe('2');
+    // The old month was there to be dropped: an ordinary age does drop it.
+    const dropped = await prune(store, 30, { now: new Date('2001-07-15T00:00:00Z') });
+    expect([...new Set(dropped.map((entry) => entry.partition))]).toEqual([200105]);
+  });
+
   test('arbitrary strings round-trip through insert, select and a WHERE built with sqlString', async () => {
     const nasty = fc.constantFrom("'", '"', '\\', '\n', '\r', '\t', '\0', '\x7f', '\x01', '😀', 'é', '\u2028', '\\x00', "\\'", '%', '?', '{x}', '`');
     const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ unit: nasty, maxLength: 12 }));
