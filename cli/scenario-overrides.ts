@@ -4,7 +4,7 @@ import { parseScenario, type Scenario } from '../scenarios/format/load-scenario.
 import { UsageError } from './exit-codes.js';
 
 export const SET_HELP = `  --set PATH=VALUE   override a field of the scenario, e.g. network.lossRatio=0.05 or
-                     router.weights=weights.yaml (a .yaml/.yml/.json file's content);
+                     policies.router.weights=weights.yaml (a .yaml/.yml/.json file's content);
                      VALUE is YAML (numbers, strings, [lists], {maps}). Repeatable.
 `;
 
@@ -23,10 +23,12 @@ export function parseOverride(text: string): ScenarioOverride {
   const valueText = text.slice(equals + 1);
   if (!/^[A-Za-z_][\w-]*(\.[\w-]+)*$/.test(pathText)) throw new UsageError(`--set: "${pathText}" is not a dotted field path (e.g. network.lossRatio)`);
   const path = pathText.split('.').map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
+  const isFile = /\.(ya?ml|json)$/i.test(valueText);
+  // A value that names a file is that file's content: a missing one is said so, not passed on as a string.
+  if (isFile && !existsSync(valueText)) throw new UsageError(`--set ${pathText}: file "${valueText}" not found`);
   let value: unknown;
   try {
-    if (/\.(ya?ml|json)$/i.test(valueText) && existsSync(valueText)) value = parse(readFileSync(valueText, 'utf8'));
-    else value = parse(valueText);
+    value = parse(isFile ? readFileSync(valueText, 'utf8') : valueText);
   } catch (error) {
     throw new UsageError(`--set ${pathText}: cannot parse value "${valueText}": ${(error as Error).message.split('\n')[0]}`);
   }
@@ -46,5 +48,5 @@ export function applyOverrides(scenario: Scenario, overrides: readonly (string |
   for (const override of parsed) document.setIn(override.path, document.createNode(override.value));
   const label = `${scenario.file} with ${parsed.map((item) => `--set ${item.text}`).join(' ')}`;
   const changed = parseScenario(document.toString(), label);
-  return { ...changed, file: scenario.file };
+  return { ...changed, file: scenario.file, overrides: [...(scenario.overrides ?? []), ...parsed.map((item) => item.text)] };
 }

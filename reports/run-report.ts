@@ -63,6 +63,10 @@ export class RunNotFoundError extends Error {
 export interface RunReportOptions {
   /** How replay commands name the scenario (its file); default `scenarios/<name>.yaml`. */
   scenarioRef?: string;
+  /** The `--set` overrides (`swarm=P` for `--swarm`) the run applied to the file, for replay commands. */
+  overrides?: readonly string[];
+  /** The command line's `--assert` expressions, for replay commands. */
+  assertions?: readonly string[];
 }
 
 export const runSql = {
@@ -82,7 +86,7 @@ export async function computeRunReport(store: SpanStore, runId: string, options:
     coordinationMetrics(store, scope),
     agentMetrics(store, scope),
     faultMetrics(store, scope),
-    invariantMetrics(store, scope, options.scenarioRef ?? `scenarios/${scenario}.yaml`),
+    invariantMetrics(store, scope, { scenarioRef: options.scenarioRef ?? `scenarios/${scenario}.yaml`, overrides: options.overrides, assertions: options.assertions }),
   ]);
   const { workflows, checkpoints, budgets } = workflowPart;
   const { agents, tokens, recovery } = agentPart;

@@ -91,7 +91,7 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
   await store.insert('runs', [runRow(simulation, columns, scenario, handoffsTotal, new Date().toISOString().slice(0, 19).replace('T', ' '))]);
   const stored = performance.now();
 
-  const report = await computeRunReport(store, runId, { scenarioRef: scenario.file });
+  const report = await computeRunReport(store, runId, { scenarioRef: scenario.file, overrides: scenario.overrides, assertions: request.extraAssertions });
   const assertions = checkAssertions(report, [...(scenario.spec.assert ?? []), ...(request.extraAssertions ?? [])]);
   const passed = report.invariants.violations.length === 0 && assertions.every((assertion) => assertion.passed);
   const reported = performance.now();

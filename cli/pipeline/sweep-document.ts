@@ -1,5 +1,6 @@
 import type { SpanStore } from '../../collector/store/span-store.js';
 import type { AssertionResult } from '../../reports/assertions.js';
+import { replayArguments } from '../../reports/metrics/invariant-metrics.js';
 import { finalTable, num, round6 } from '../../reports/sql.js';
 import type { Scenario } from '../../scenarios/format/load-scenario.js';
 import { BATON_VERSION } from '../version.js';
@@ -65,7 +66,10 @@ export interface SweepDocumentRequest {
   /** Every seed of the sweep (all shards). */
   seeds: readonly number[];
   sweepId: string;
+  /** Every assertion checked on each seed: the scenario's, then the command line's. */
   assertions: readonly string[];
+  /** The command line's `--assert` expressions alone (replay commands repeat them). */
+  extraAssertions?: readonly string[];
 }
 
 /** Builds sweep.json (without `wall`) from what storage holds for the sweep's seeds. */
@@ -109,7 +113,8 @@ export async function buildSweepDocument(request: SweepDocumentRequest): Promise
     const violations = (violationsByRun.get(runId) ?? []).sort((a, b) => a.index - b.index).map((entry) => entry.violation);
     const results: AssertionResult[] = await checkRunAssertions(store, runId, metrics.get(runId), request.assertions);
     const failedAssertions = results.filter((result) => !result.passed).map((result) => ({ expression: result.expression, actual: result.actual }));
-    const around = violations[0] === undefined ? '' : ` --around ${Math.floor(violations[0].atMs)}`;
+    // Rounded as the failing-seeds table prints the time (`@1475ms`).
+    const around = violations[0] === undefined ? '' : ` --around ${Math.round(violations[0].atMs)}`;
     seeds.push({
       seed,
       runId,
@@ -120,7 +125,7 @@ export async function buildSweepDocument(request: SweepDocumentRequest): Promise
       violations,
       failedAssertions,
       eventLogHash: String(row.event_log_hash),
-      replay: `baton replay ${request.scenarioRef} --seed ${seed}${swarm ? ` --swarm ${swarm}` : ''}${around}`,
+      replay: `baton replay ${replayArguments({ scenarioRef: request.scenarioRef, overrides: scenario.overrides, assertions: request.extraAssertions }, seed)}${around}`,
     });
   }
   seeds.sort((a, b) => a.seed - b.seed);

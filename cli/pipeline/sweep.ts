@@ -99,6 +99,7 @@ export async function runSweep(request: SweepRequest): Promise<SweepOutcome> {
     seeds: request.seeds,
     sweepId: request.sweepId,
     assertions: [...(scenario.spec.assert ?? []), ...(request.extraAssertions ?? [])],
+    extraAssertions: request.extraAssertions,
   });
   const finished = performance.now();
   document.wall = {

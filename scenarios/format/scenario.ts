@@ -9,6 +9,12 @@ export interface Scenario {
   text: string;
   contentHash: string;
   spec: ScenarioFile;
+  /**
+   * The `--set PATH=VALUE` overrides applied to the file, in order (`--swarm P`
+   * is `swarm=P`): with `file`, what reproduces `text`, so a replay command can
+   * name them.
+   */
+  overrides?: readonly string[];
 }
 
 /**

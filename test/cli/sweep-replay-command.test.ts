@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoRoot, runBaton } from '../support/cli.js';
+import { repoRoot, runBaton, tsNodeArgs } from '../support/cli.js';
 import { sweepCommand } from '../../cli/commands/sweep-command.js';
 import { UsageError } from '../../cli/exit-codes.js';
 
@@ -27,7 +28,24 @@ describe('baton sweep and baton replay', () => {
     const result = runBaton(dir, ['sweep', scenario, '--seeds', '1..2', '--jobs', '1', '--set', 'policies.handoffProtocol=direct', '--set', 'workload.instances=4', '--out', join(dir, 'naive'), ...store]);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/failing seeds/);
-    expect(result.stdout).toMatch(/baton replay .*research-pipeline\.yaml --seed \d --around \d+/);
+    expect(result.stdout).toMatch(/baton replay .*research-pipeline\.yaml --seed \d --set policies\.handoffProtocol=direct --set workload\.instances=4 --around \d+/);
+  }, 60_000);
+
+  it('sweep → replay: the printed replay command, run by a shell, reproduces the failing seed (same run id, same verdict)', () => {
+    const out = join(dir, 'repro');
+    const assertion = 'handoffs.total < 1';
+    const sweep = runBaton(dir, ['sweep', scenario, '--seeds', '1..2', '--jobs', '1', '--set', 'workload.instances=4', '--swarm', 'lite', '--assert', assertion, '--out', out, '--format', 'json', ...store]);
+    expect(sweep.code).toBe(1);
+    const failing = JSON.parse(sweep.stdout).seeds[0] as { runId: string; replay: string };
+    expect(failing.replay).toContain(`--set workload.instances=4 --swarm lite --assert '${assertion}'`);
+    // The line as a user pastes it: the shell splits and unquotes it.
+    const entry = tsNodeArgs('cli/entry.ts').map((word) => `'${word}'`).join(' ');
+    const line = `${failing.replay.replace(/^baton /, `'${process.execPath}' ${entry} `)} --out '${join(dir, 'repro-replay')}' --data-dir '${join(dir, 'chdb')}'`;
+    const replay = spawnSync('bash', ['-c', line], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(replay.status, replay.stderr).toBe(1);
+    const report = JSON.parse(readFileSync(join(dir, 'repro-replay', 'report.json'), 'utf8'));
+    expect(report.run.id).toBe(failing.runId);
+    expect(report.verdict.assertions).toContainEqual(expect.objectContaining({ expression: assertion, passed: false }));
   }, 60_000);
 
   it('sweep: bad flags are usage errors (exit 2)', async () => {
@@ -51,6 +69,8 @@ describe('baton sweep and baton replay', () => {
     const result = runBaton(dir, ['replay', scenario, '--seed', '1', '--set', 'policies.handoffProtocol=direct', '--set', 'workload.instances=4', '--out', join(dir, 'replay-naive'), ...store]);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/first violation: no-lost-handoff \(correctness\) at [\d.]+ ms/);
+    // The report's own replay line names the overrides too.
+    expect(result.stdout).toContain(`replay: npx baton replay ${scenario} --seed 1 --set policies.handoffProtocol=direct --set workload.instances=4\n`);
   }, 60_000);
 
   it('replay --check-determinism: the same seed twice gives the same event-log hash', () => {

@@ -60,7 +60,10 @@ describe('runSweep', () => {
     expect(outcome.exitCode).toBe(1);
     const failing = outcome.document.seeds.filter((seed) => seed.verdict === 'fail');
     expect(failing.length).toBeGreaterThan(0);
-    expect(failing[0].replay).toMatch(/^baton replay naive\.yaml --seed \d+ --swarm default --around \d+$/);
+    // Every override the scenario had, in order (the swarm was set first here, so it is a --set too).
+    expect(failing[0].replay).toMatch(
+      /^baton replay naive\.yaml --seed \d+ --set swarm=default --set workload\.instances=6 --set policies\.idempotencyKeys=false --set policies\.handoffProtocol=direct --around \d+$/,
+    );
     expect(renderSweepTerminal(outcome.document)).toContain(failing[0].replay);
     expect(outcome.document.aggregate.failingSeeds).toEqual(failing.map((seed) => seed.seed));
   }, 60_000);
