@@ -12,6 +12,7 @@ import { emitReport, parseFormats } from '../pipeline/report-outputs.js';
 import { runScenario } from '../pipeline/run-scenario.js';
 import { shrinkCommandPart, SHRINK_HELP, SHRINK_OPTIONS } from '../pipeline/shrink-report.js';
 import { SET_HELP } from '../scenario-overrides.js';
+import { checkAssertionsUpFront } from '../assertion-checks.js';
 import { openStore, STORE_HELP } from '../store-option.js';
 import { parseSeed, RUN_OPTIONS } from './run-command.js';
 import { scenarioWithSwarm } from './sweep-command.js';
@@ -72,6 +73,8 @@ export async function replayCommand(argv: string[], out: NodeJS.WriteStream): Pr
   const aroundMs = values.around === undefined ? undefined : parseMs(values.around, '--around');
   const windowMs = values.window === undefined ? DEFAULT_WINDOW_MS : parseMs(values.window, '--window');
   const scenario = scenarioWithSwarm(positionals[0], values.set, values.swarm);
+  // Before anything runs: a bad assertion is bad input and stores nothing.
+  checkAssertionsUpFront(scenario, values.assert);
   if (values['check-determinism']) return determinism(scenario, seed, out);
   if (values.shrink) return shrinkCommandPart({ scenario, scenarioRef: positionals[0], seed, values, out });
   const formats = parseFormats(values.format);

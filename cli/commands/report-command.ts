@@ -9,6 +9,7 @@ import type { ReportDocument } from '../../reports/render/report-document.js';
 import { emitReport, parseFormats } from '../pipeline/report-outputs.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { openStore, STORE_HELP, STORE_OPTIONS } from '../store-option.js';
+import { checkAssertionsUpFront } from '../assertion-checks.js';
 
 export const REPORT_HELP = `Usage: baton report <run-id> [options]
 
@@ -51,12 +52,15 @@ export async function reportCommand(argv: string[], out: NodeJS.WriteStream): Pr
   if (positionals.length !== 1) throw new UsageError(`baton report takes one run id, got ${positionals.length}\n\n${REPORT_HELP}`);
   const formats = parseFormats(values.format);
   const runId = positionals[0];
+  // Before the store opens: a bad assertion is bad input and reads nothing.
+  const scenario = values.scenario ? loadScenarioFile(values.scenario) : undefined;
+  checkAssertionsUpFront(scenario, values.assert);
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const store = await openStore(values);
   try {
     const report = await computeRunReport(store, runId, { scenarioRef: values.scenario });
-    const scenarioAsserts = values.scenario ? (loadScenarioFile(values.scenario).spec.assert ?? []) : [];
+    const scenarioAsserts = scenario?.spec.assert ?? [];
     const assertions = checkAssertions(report, [...scenarioAsserts, ...(values.assert ?? [])]);
     const passed = report.invariants.violations.length === 0 && assertions.every((assertion) => assertion.passed);
     const reportMs = Math.round(performance.now() - started);

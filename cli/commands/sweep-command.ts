@@ -5,6 +5,7 @@ import { loadScenarioFile, type Scenario } from '../../scenarios/format/load-sce
 import { SWARM_PRESETS } from '../../simulator/faults/swarm.js';
 import { UsageError } from '../exit-codes.js';
 import { applyOverrides, SET_HELP } from '../scenario-overrides.js';
+import { checkAssertionsUpFront } from '../assertion-checks.js';
 import { openStore, STORE_HELP, STORE_OPTIONS } from '../store-option.js';
 import { BATON_VERSION } from '../version.js';
 import { runSweep } from '../pipeline/sweep.js';
@@ -78,6 +79,8 @@ export async function sweepCommand(argv: string[], out: NodeJS.WriteStream): Pro
   const seeds = parseSeeds(values.seeds ?? '1..100');
   const shard = values.shard === undefined ? undefined : parseShard(values.shard);
   const scenario = scenarioWithSwarm(positionals[0], values.set, values.swarm);
+  // Before the store opens: a bad assertion is bad input and stores nothing.
+  checkAssertionsUpFront(scenario, values.assert);
   const sweepId = values['sweep-id'] ?? defaultSweepId(scenario.text, seeds, BATON_VERSION);
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(sweepId)) throw new UsageError(`--sweep-id may use letters, digits, _ . - (at most 64), got "${sweepId}"`);
   const store = await openStore(values);

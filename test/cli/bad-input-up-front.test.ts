@@ -1,0 +1,62 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { leafNames, metricProblem } from '../../reports/assertions.js';
+import { repoRoot } from '../support/cli.js';
+import { batonInProcess } from './support/in-process.js';
+
+// Bad input is rejected before anything is simulated or stored: a bad flag
+// costs nothing, and the store holds no run the user did not mean to make.
+const scenario = join(repoRoot, 'scenarios', 'research-pipeline.yaml');
+const work = mkdtempSync(join(tmpdir(), 'baton-up-front-'));
+const baton = (...args: string[]) => batonInProcess(work, args);
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** How many runs `dataDir` holds (0 when nothing was ever stored there). */
+async function storedRuns(dataDir: string): Promise<number> {
+  if (!existsSync(dataDir)) return 0;
+  const history = await baton('history', '--data-dir', dataDir, '--format', 'json', '--out', join(work, 'history'));
+  expect(history.code, history.stderr).toBe(0);
+  return JSON.parse(history.stdout).runs.total;
+}
+
+describe('assertions are checked before anything runs', () => {
+  it('run, sweep and replay: a bad --assert or assert: line exits 2 and stores nothing', async () => {
+    const dataDir = join(work, 'bad-assert-store');
+    const bad = join(work, 'bad-assert.yaml');
+    writeFileSync(bad, readFileSync(scenario, 'utf8').replace('  - workflows.completed >= 1', '  - workflows.completed >= 1\n  - handoffs.sucessRate >= 0.9'));
+    const unknown = /^baton: --assert: unknown metric "foo\.bar"; valid metrics: .*handoffs\.successRate/;
+    const cases = [
+      { args: ['run', scenario, '--seed', '5', '--assert', 'foo.bar > 1'], message: unknown },
+      { args: ['run', scenario, '--seed', '5', '--assert', 'handoffs.successRate about 1'], message: /^baton: --assert: cannot parse assertion "handoffs\.successRate about 1"/ },
+      { args: ['run', bad, '--seed', '5'], message: /^baton: .*bad-assert\.yaml: assert\.\d+: unknown metric "handoffs\.sucessRate"; valid metrics: / },
+      { args: ['sweep', scenario, '--seeds', '1..2', '--jobs', '1', '--assert', 'foo.bar > 1'], message: unknown },
+      { args: ['sweep', bad, '--seeds', '1..2', '--jobs', '1'], message: /bad-assert\.yaml: assert\.\d+: unknown metric "handoffs\.sucessRate"/ },
+      { args: ['replay', scenario, '--seed', '5', '--assert', 'foo.bar > 1'], message: unknown },
+    ];
+    const results = [];
+    for (const { args } of cases) results.push(await baton(...args, '--data-dir', dataDir, '--out', join(work, 'bad-assert-out')));
+    expect(results.map((result) => result.code)).toEqual(cases.map(() => 2));
+    expect(await storedRuns(dataDir)).toBe(0);
+    expect(existsSync(join(work, 'bad-assert-out'))).toBe(false);
+    cases.forEach(({ args, message }, index) => expect(results[index]!.stderr, args.join(' ')).toMatch(message));
+  });
+
+  it('report: a bad --assert exits 2 before the store is read', async () => {
+    const result = await baton('report', 'ffffffffffffffff', '--assert', 'foo.bar > 1', '--data-dir', join(work, 'report-store'));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^baton: --assert: unknown metric "foo\.bar"/);
+    expect(existsSync(join(work, 'report-store'))).toBe(false);
+  });
+
+  it('every number of a run report is a metric the up-front check accepts', async () => {
+    const run = await baton('run', scenario, '--seed', '5', '--assert', 'faults.byKind.crash >= 0', '--data-dir', join(work, 'ok-store'), '--out', join(work, 'ok'));
+    expect(run.code, run.stderr).toBeLessThan(2);
+    const { run: _run, invariants: _invariants, verdict: _verdict, wall: _wall, ...metrics } = JSON.parse(readFileSync(join(work, 'ok', 'report.json'), 'utf8'));
+    const names = leafNames(metrics);
+    expect(names.length).toBeGreaterThan(50);
+    for (const name of names) expect(metricProblem(name), name).toBeUndefined();
+  });
+});
