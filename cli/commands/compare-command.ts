@@ -22,7 +22,7 @@ Runs two variants of a design on the same seeds (common random numbers: the
 simulator's named streams make seed i draw the same network, faults and agent
 behaviour in both) and reports, per metric, mean(B − A) with a paired bootstrap
 confidence interval, and whether the difference is significant (the interval
-excludes 0).
+excludes 0; never with fewer than 2 seeds, shown as "n/a (1 seed)").
 
 With one scenario, each --set is one variant (A is the first); with two
 scenario files, A and B are the files; with --sweeps, A and B are two sweeps

@@ -1,5 +1,5 @@
 import type { RunReport } from '../run-report.js';
-import { pairedBootstrap, DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES } from './paired-bootstrap.js';
+import { pairedBootstrap, DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES, MIN_SIGNIFICANT_SEEDS } from './paired-bootstrap.js';
 
 /** Metrics `baton compare` reports unless `--metric` names others. */
 export const DEFAULT_COMPARE_METRICS = [
@@ -23,6 +23,7 @@ export interface MetricComparison {
   difference: number;
   low: number;
   high: number;
+  /** The interval excludes 0; never with fewer than MIN_SIGNIFICANT_SEEDS seeds. */
   significant: boolean;
   /** difference ÷ meanA (0 when meanA is 0). */
   relative: number;
@@ -80,15 +81,39 @@ export function compareReports(options: {
   return { a: options.a, b: options.b, seeds, resamples, confidence, metrics };
 }
 
+const seedCount = (n: number): string => `${n} seed${n === 1 ? '' : 's'}`;
+
+/** `20 paired seeds, 2000 bootstrap resamples, 95% CI of mean(B − A)`. */
+function methodLine(comparison: Comparison): string {
+  const n = comparison.seeds.length;
+  return `${n} paired seed${n === 1 ? '' : 's'}, ${comparison.resamples} bootstrap resamples, ${Math.round(comparison.confidence * 100)}% CI of mean(B − A)`;
+}
+
+/** Why no row says "significant", when the seeds are too few for an interval; else nothing. */
+function tooFewSeedsNote(comparison: Comparison): string | undefined {
+  const n = comparison.seeds.length;
+  if (n >= MIN_SIGNIFICANT_SEEDS) return undefined;
+  return `${seedCount(n)} is too few for an interval (at least ${MIN_SIGNIFICANT_SEEDS} needed): no difference is called significant`;
+}
+
+/** The result column; with too few seeds it says so rather than "not significant". */
+function resultText(comparison: Comparison, m: MetricComparison, significant: string): string {
+  const n = comparison.seeds.length;
+  if (n < MIN_SIGNIFICANT_SEEDS) return `n/a (${seedCount(n)})`;
+  return m.significant ? significant : 'not significant';
+}
+
 const num = (value: number): string => (Math.abs(value) >= 100 ? value.toFixed(1) : Math.abs(value) >= 1 ? value.toFixed(3) : value.toPrecision(3));
 const signed = (value: number): string => `${value > 0 ? '+' : ''}${num(value)}`;
 
 /** Plain-text table of a comparison. */
 export function renderComparisonText(comparison: Comparison): string {
+  const note = tooFewSeedsNote(comparison);
   const lines = [
     `A: ${comparison.a}`,
     `B: ${comparison.b}`,
-    `${comparison.seeds.length} paired seeds, ${comparison.resamples} bootstrap resamples, ${Math.round(comparison.confidence * 100)}% CI of mean(B − A)`,
+    methodLine(comparison),
+    ...(note ? [note] : []),
     '',
   ];
   const header = ['metric', 'A', 'B', 'B − A', 'CI', 'result'];
@@ -98,7 +123,7 @@ export function renderComparisonText(comparison: Comparison): string {
     num(m.meanB),
     signed(m.difference),
     `[${signed(m.low)}, ${signed(m.high)}]`,
-    m.significant ? `significant (${m.difference > 0 ? 'B higher' : 'B lower'})` : 'not significant',
+    resultText(comparison, m, `significant (${m.difference > 0 ? 'B higher' : 'B lower'})`),
   ]);
   const widths = header.map((title, col) => Math.max(title.length, ...rows.map((row) => row[col].length)));
   for (const row of [header, ...rows]) lines.push(row.map((text, col) => text.padEnd(widths[col])).join('  ').trimEnd());
@@ -107,18 +132,20 @@ export function renderComparisonText(comparison: Comparison): string {
 
 /** Markdown table of a comparison (fits a GitHub step summary). */
 export function renderComparisonMarkdown(comparison: Comparison): string {
+  const note = tooFewSeedsNote(comparison);
   const lines = [
     `# baton compare`,
     '',
     `- A: \`${comparison.a}\``,
     `- B: \`${comparison.b}\``,
-    `- ${comparison.seeds.length} paired seeds, ${comparison.resamples} bootstrap resamples, ${Math.round(comparison.confidence * 100)}% CI of mean(B − A)`,
+    `- ${methodLine(comparison)}`,
+    ...(note ? [`- ${note}`] : []),
     '',
     '| metric | A | B | B − A | CI | result |',
     '|---|---|---|---|---|---|',
   ];
   for (const m of comparison.metrics) {
-    lines.push(`| ${m.metric} | ${num(m.meanA)} | ${num(m.meanB)} | ${signed(m.difference)} | [${signed(m.low)}, ${signed(m.high)}] | ${m.significant ? '**significant**' : 'not significant'} |`);
+    lines.push(`| ${m.metric} | ${num(m.meanA)} | ${num(m.meanB)} | ${signed(m.difference)} | [${signed(m.low)}, ${signed(m.high)}] | ${resultText(comparison, m, '**significant**')} |`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -4,6 +4,12 @@ import seedrandom from 'seedrandom';
 export const DEFAULT_RESAMPLES = 2000;
 /** Confidence level unless told otherwise. */
 export const DEFAULT_CONFIDENCE = 0.95;
+/**
+ * Fewest paired differences whose interval can call a difference significant:
+ * resampling one difference always gives that difference back, an "interval"
+ * of width 0 that excludes 0 whenever the one seed differs at all.
+ */
+export const MIN_SIGNIFICANT_SEEDS = 2;
 
 /** A mean difference with its bootstrap confidence interval. */
 export interface BootstrapInterval {
@@ -11,7 +17,7 @@ export interface BootstrapInterval {
   mean: number;
   low: number;
   high: number;
-  /** The interval excludes 0. */
+  /** The interval excludes 0 and comes from at least MIN_SIGNIFICANT_SEEDS differences. */
   significant: boolean;
 }
 
@@ -41,5 +47,5 @@ export function pairedBootstrap(
   const tail = (1 - confidence) / 2;
   const low = means[Math.min(resamples - 1, Math.floor(tail * resamples))];
   const high = means[Math.max(0, Math.ceil((1 - tail) * resamples) - 1)];
-  return { mean, low, high, significant: low > 0 || high < 0 };
+  return { mean, low, high, significant: n >= MIN_SIGNIFICANT_SEEDS && (low > 0 || high < 0) };
 }

@@ -34,6 +34,23 @@ describe('baton compare', () => {
     expect(readFileSync(join(work, 'cmp', 'comparison.md'), 'utf8')).toMatch(/\| recovery\.operations \|.*\*\*significant\*\* \|/);
   });
 
+  it('one seed: no metric is significant, the table says "n/a (1 seed)" and why', async () => {
+    const result = await baton('compare', scenario, '--seeds', '1', '--set', 'network.lossRatio=0', '--set', 'network.lossRatio=0.2', '--out', 'one');
+    expect(result.code, result.stderr).toBe(0);
+    const comparison = JSON.parse(readFileSync(join(work, 'one', 'comparison.json'), 'utf8'));
+    expect(comparison.seeds).toEqual([1]);
+    // The variants do differ on this seed (a 0-width "interval" away from 0), yet nothing is significant.
+    expect((comparison.metrics as ComparisonRow[]).some((metric) => metric.difference !== 0)).toBe(true);
+    for (const metric of comparison.metrics as ComparisonRow[]) expect(metric.significant, metric.metric).toBe(false);
+    expect(result.stdout).toContain('1 paired seed, ');
+    expect(result.stdout).toContain('1 seed is too few for an interval');
+    expect(result.stdout).toMatch(/^recovery\.operations\s.*\]\s+n\/a \(1 seed\)$/m);
+    expect(result.stdout).not.toMatch(/significant \(B/);
+    const markdown = readFileSync(join(work, 'one', 'comparison.md'), 'utf8');
+    expect(markdown).toMatch(/\| recovery\.operations \|.*\| n\/a \(1 seed\) \|/);
+    expect(markdown).not.toContain('**significant**');
+  });
+
   it('prints a table; refuses bad seeds, a missing variant and unknown metrics', async () => {
     const table = await baton('compare', scenario, '--seeds', '1,2,3', '--set', 'network.lossRatio=0', '--set', 'network.lossRatio=0.2', '--metric', 'handoffs.successRate');
     expect(table.code).toBe(0);

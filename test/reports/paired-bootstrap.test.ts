@@ -47,6 +47,12 @@ describe('pairedBootstrap', () => {
     expect(pairedBootstrap([2, 2, 2]).significant).toBe(true);
   });
 
+  it('one difference is never significant: its interval is that difference, width 0', () => {
+    expect(pairedBootstrap([0.0144])).toEqual({ mean: 0.0144, low: 0.0144, high: 0.0144, significant: false });
+    expect(pairedBootstrap([-3]).significant).toBe(false);
+    expect(pairedBootstrap([2, 2]).significant).toBe(true);
+  });
+
   it('covers the true mean about 95% of the time', () => {
     let covered = 0;
     const trials = 200;
