@@ -20,11 +20,18 @@ function kinds(byKind: Record<string, number>, format: (value: number) => string
   return entries.length === 0 ? '' : `  (${entries.map(([kind, value]) => `${kind} ${format(value)}`).join(', ')})`;
 }
 
+/**
+ * A stored run's verdict is its invariants' (the checkers), the one thing fixed
+ * by the run itself; assertions are judged by the command that checks them (a
+ * run's or sweep's exit code, `history --assert`), so the counts say so.
+ */
 function verdicts(report: HistoryReport): string {
-  return Object.entries(report.runs.byVerdict)
-    .map(([verdict, runs]) => `${verdict || 'none'} ${runs}`)
-    .join(', ');
+  const entries = Object.entries(report.runs.byVerdict);
+  if (entries.length === 0) return '';
+  return `invariants ${entries.map(([verdict, runs]) => `${INVARIANT_WORDS[verdict] ?? (verdict || 'none')} ${runs}`).join(', ')}`;
 }
+
+const INVARIANT_WORDS: Record<string, string> = { pass: 'held', fail: 'violated' };
 
 /** Terminal summary of a history report and its assertions (if any); ANSI colours only when `colour` is set (a TTY). */
 export function renderHistoryTerminal(report: HistoryReport, colour: boolean, assertions?: readonly AssertionResult[]): string {
@@ -53,7 +60,7 @@ export function renderHistoryTerminal(report: HistoryReport, colour: boolean, as
     );
     if (report.worstRuns.length > 0) lines.push('  lowest handoff success');
     for (const run of report.worstRuns) {
-      lines.push(`    ${run.runId}  ${run.scenario} seed ${run.seed}  ${run.succeeded}/${run.handoffs} (${pct(run.successRate)})  ${run.verdict}`);
+      lines.push(`    ${run.runId}  ${run.scenario} seed ${run.seed}  ${run.succeeded}/${run.handoffs} (${pct(run.successRate)})  invariants ${INVARIANT_WORDS[run.verdict] ?? run.verdict}`);
     }
   }
   if (runs.collectorRuns > 0) lines.push(paint(2, row('not covered', `${runs.collectorRuns} runs of collector (OTLP) traffic: baton report <run-id> reads them`)));
@@ -95,9 +102,9 @@ export function renderHistoryMarkdown(report: HistoryReport, assertions?: readon
   for (const [kind, value] of Object.entries(coordination.byKindMs)) lines.push(`| ${kind} | ${ms(value)} | ${(coordination.shareByKind[kind] ?? 0).toFixed(4)} |`);
   lines.push('', '## Faults by kind', '', '| kind | injected |', '|---|---|');
   for (const [kind, count] of Object.entries(faults.byKind)) lines.push(`| ${kind} | ${count} |`);
-  lines.push('', '## Lowest handoff success', '', '| run | scenario | seed | sweep | handoffs | success rate | verdict |', '|---|---|---|---|---|---|---|');
+  lines.push('', '## Lowest handoff success', '', '| run | scenario | seed | sweep | handoffs | success rate | invariants |', '|---|---|---|---|---|---|---|');
   for (const run of report.worstRuns) {
-    lines.push(`| ${run.runId} | ${run.scenario} | ${run.seed} | ${run.sweepId} | ${run.succeeded}/${run.handoffs} | ${pct(run.successRate)} | ${run.verdict} |`);
+    lines.push(`| ${run.runId} | ${run.scenario} | ${run.seed} | ${run.sweepId} | ${run.succeeded}/${run.handoffs} | ${pct(run.successRate)} | ${INVARIANT_WORDS[run.verdict] ?? run.verdict} |`);
   }
   if (assertions !== undefined && assertions.length > 0) {
     lines.push('', '## Assertions', '', '| assertion | actual | result |', '|---|---|---|');
