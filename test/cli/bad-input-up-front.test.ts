@@ -36,7 +36,7 @@ describe('assertions are checked before anything runs', () => {
       { args: ['sweep', bad, '--seeds', '1..2', '--jobs', '1'], message: /bad-assert\.yaml: assert\.\d+: unknown metric "handoffs\.sucessRate"/ },
       { args: ['replay', scenario, '--seed', '5', '--assert', 'foo.bar > 1'], message: unknown },
     ];
-    const results = [];
+    const results: Awaited<ReturnType<typeof baton>>[] = [];
     for (const { args } of cases) results.push(await baton(...args, '--data-dir', dataDir, '--out', join(work, 'bad-assert-out')));
     expect(results.map((result) => result.code)).toEqual(cases.map(() => 2));
     expect(await storedRuns(dataDir)).toBe(0);
