@@ -13,6 +13,7 @@ import { runScenario } from '../pipeline/run-scenario.js';
 import { applyOverrides, SET_HELP } from '../scenario-overrides.js';
 import { UsageError } from '../exit-codes.js';
 import { openStore, STORE_HELP, STORE_OPTIONS } from '../store-option.js';
+import { checkOutDir, writingTo } from '../out-paths.js';
 
 export const COMPARE_HELP = `Usage: baton compare <scenario.yaml> --set PATH=A --set PATH=B [options]
        baton compare <a.yaml> <b.yaml> [options]
@@ -174,6 +175,7 @@ export async function compareCommand(argv: string[], out: NodeJS.WriteStream): P
   if (resamples !== undefined && (!Number.isInteger(resamples) || resamples < 100 || resamples > 1_000_000)) {
     throw new UsageError(`--resamples must be an integer from 100 to 1000000, got "${values.resamples}"`);
   }
+  if (values.out !== undefined) checkOutDir('--out', values.out);
   const store = await openStore(values);
   try {
     let comparison: Comparison;
@@ -191,9 +193,11 @@ export async function compareCommand(argv: string[], out: NodeJS.WriteStream): P
     const markdown = renderComparisonMarkdown(comparison);
     const id = createHash('sha256').update(`${labels[0]}\n${labels[1]}\n${comparison.seeds.join(',')}`).digest('hex').slice(0, 12);
     const dir = values.out ?? join('.baton', 'compare', id);
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'comparison.json'), json);
-    writeFileSync(join(dir, 'comparison.md'), markdown);
+    writingTo(dir, () => {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'comparison.json'), json);
+      writeFileSync(join(dir, 'comparison.md'), markdown);
+    });
     out.write(format === 'json' ? json : format === 'md' ? markdown : renderComparisonText(comparison));
     return 0;
   } finally {

@@ -7,6 +7,7 @@ import { renderHistoryMarkdown, renderHistoryTerminal } from '../../reports/rend
 import { EXIT, UsageError } from '../exit-codes.js';
 import { parseFormats, useColor } from '../pipeline/report-outputs.js';
 import { openStore, STORE_HELP, STORE_OPTIONS } from '../store-option.js';
+import { checkOutDir, writingTo } from '../out-paths.js';
 
 export const HISTORY_HELP = `Usage: baton history [options]
 
@@ -83,8 +84,9 @@ export async function historyCommand(argv: string[], out: NodeJS.WriteStream): P
   if (positionals.length > 0) throw new UsageError(`baton history takes no arguments, got "${positionals[0]}" (filter with --sweep or --scenario)\n\n${HISTORY_HELP}`);
   const formats = parseFormats(values.format, FORMATS);
   const expressions = values.assert ?? [];
-  // Before the store opens: a bad assertion is bad input and reads nothing.
+  // Before the store opens: a bad assertion or --out is bad input and reads nothing.
   parseHistoryAssertions(expressions);
+  if (values.out !== undefined) checkOutDir('--out', values.out);
   const filter: HistoryFilter = {};
   const sweepId = nonEmpty('--sweep', values.sweep);
   const scenario = nonEmpty('--scenario', values.scenario);
@@ -103,13 +105,15 @@ export async function historyCommand(argv: string[], out: NodeJS.WriteStream): P
     const files: string[] = [];
     if (texts.json !== undefined || texts.md !== undefined) {
       const dir = values.out ?? join('.baton', 'history');
-      mkdirSync(dir, { recursive: true });
-      for (const format of ['json', 'md'] as const) {
-        const text = texts[format];
-        if (text === undefined) continue;
-        writeFileSync(join(dir, `history.${format}`), text);
-        files.push(join(dir, `history.${format}`));
-      }
+      writingTo(dir, () => {
+        mkdirSync(dir, { recursive: true });
+        for (const format of ['json', 'md'] as const) {
+          const text = texts[format];
+          if (text === undefined) continue;
+          writeFileSync(join(dir, `history.${format}`), text);
+          files.push(join(dir, `history.${format}`));
+        }
+      });
     }
     // As "baton report" does: one format goes to stdout as well (history.json can be piped), several
     // give the terminal summary (if asked) and the files written.

@@ -13,6 +13,7 @@ import { runScenario } from '../pipeline/run-scenario.js';
 import { shrinkCommandPart, SHRINK_HELP, SHRINK_OPTIONS } from '../pipeline/shrink-report.js';
 import { SET_HELP } from '../scenario-overrides.js';
 import { checkAssertionsUpFront } from '../assertion-checks.js';
+import { checkOutDir, checkOutFile } from '../out-paths.js';
 import { openStore, STORE_HELP } from '../store-option.js';
 import { parseSeed, RUN_OPTIONS } from './run-command.js';
 import { scenarioWithSwarm } from './sweep-command.js';
@@ -73,8 +74,10 @@ export async function replayCommand(argv: string[], out: NodeJS.WriteStream): Pr
   const aroundMs = values.around === undefined ? undefined : parseMs(values.around, '--around');
   const windowMs = values.window === undefined ? DEFAULT_WINDOW_MS : parseMs(values.window, '--window');
   const scenario = scenarioWithSwarm(positionals[0], values.set, values.swarm);
-  // Before anything runs: a bad assertion is bad input and stores nothing.
+  // Before anything runs: a bad assertion, --out or --shrink-out is bad input and stores nothing.
   checkAssertionsUpFront(scenario, values.assert);
+  if (values.out !== undefined) checkOutDir('--out', values.out);
+  if (values['shrink-out'] !== undefined) checkOutFile('--shrink-out', values['shrink-out']);
   if (values['check-determinism']) return determinism(scenario, seed, out);
   if (values.shrink) return shrinkCommandPart({ scenario, scenarioRef: positionals[0], seed, values, out });
   const formats = parseFormats(values.format);

@@ -10,6 +10,7 @@ import { emitReport, parseFormats } from '../pipeline/report-outputs.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { openStore, STORE_HELP, STORE_OPTIONS } from '../store-option.js';
 import { checkAssertionsUpFront } from '../assertion-checks.js';
+import { checkOutDir } from '../out-paths.js';
 
 export const REPORT_HELP = `Usage: baton report <run-id> [options]
 
@@ -52,9 +53,10 @@ export async function reportCommand(argv: string[], out: NodeJS.WriteStream): Pr
   if (positionals.length !== 1) throw new UsageError(`baton report takes one run id, got ${positionals.length}\n\n${REPORT_HELP}`);
   const formats = parseFormats(values.format);
   const runId = positionals[0];
-  // Before the store opens: a bad assertion is bad input and reads nothing.
+  // Before the store opens: a bad assertion or --out is bad input and reads nothing.
   const scenario = values.scenario ? loadScenarioFile(values.scenario) : undefined;
   checkAssertionsUpFront(scenario, values.assert);
+  if (values.out !== undefined) checkOutDir('--out', values.out);
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const store = await openStore(values);

@@ -7,6 +7,7 @@ import { UsageError } from '../exit-codes.js';
 import { openStore, STORE_HELP, STORE_OPTIONS } from '../store-option.js';
 import { applyOverrides, SET_HELP } from '../scenario-overrides.js';
 import { checkAssertionsUpFront } from '../assertion-checks.js';
+import { checkOutDir } from '../out-paths.js';
 
 export const RUN_HELP = `Usage: baton run <scenario.yaml> [options]
 
@@ -65,8 +66,9 @@ export async function runCommand(argv: string[], out: NodeJS.WriteStream): Promi
   const formats = parseFormats(values.format);
   const seed = parseSeed(values.seed ?? '1');
   const scenario = applyOverrides(loadScenarioFile(positionals[0]), values.set ?? []);
-  // Before the store opens: a bad assertion is bad input and stores nothing.
+  // Before the store opens: a bad assertion or --out is bad input and stores nothing.
   checkAssertionsUpFront(scenario, values.assert);
+  if (values.out !== undefined) checkOutDir('--out', values.out);
   const store = await openStore(values);
   try {
     const outcome = await runScenario({ scenario, seed, store, extraAssertions: values.assert });

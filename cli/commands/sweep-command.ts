@@ -6,6 +6,7 @@ import { SWARM_PRESETS } from '../../simulator/faults/swarm.js';
 import { UsageError } from '../exit-codes.js';
 import { applyOverrides, SET_HELP } from '../scenario-overrides.js';
 import { checkAssertionsUpFront } from '../assertion-checks.js';
+import { checkOutDir, writingTo } from '../out-paths.js';
 import { openStore, STORE_HELP, STORE_OPTIONS } from '../store-option.js';
 import { BATON_VERSION } from '../version.js';
 import { runSweep } from '../pipeline/sweep.js';
@@ -79,8 +80,9 @@ export async function sweepCommand(argv: string[], out: NodeJS.WriteStream): Pro
   const seeds = parseSeeds(values.seeds ?? '1..100');
   const shard = values.shard === undefined ? undefined : parseShard(values.shard);
   const scenario = scenarioWithSwarm(positionals[0], values.set, values.swarm);
-  // Before the store opens: a bad assertion is bad input and stores nothing.
+  // Before the store opens: a bad assertion or --out is bad input and stores nothing.
   checkAssertionsUpFront(scenario, values.assert);
+  if (values.out !== undefined) checkOutDir('--out', values.out);
   const sweepId = values['sweep-id'] ?? defaultSweepId(scenario.text, seeds, BATON_VERSION);
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(sweepId)) throw new UsageError(`--sweep-id may use letters, digits, _ . - (at most 64), got "${sweepId}"`);
   const store = await openStore(values);
@@ -96,7 +98,8 @@ export async function sweepCommand(argv: string[], out: NodeJS.WriteStream): Pro
       extraAssertions: values.assert,
       progress: process.stderr,
     });
-    writeSweepFiles(values.out ?? join('.baton', 'sweeps', sweepId), outcome.document);
+    const dir = values.out ?? join('.baton', 'sweeps', sweepId);
+    writingTo(dir, () => writeSweepFiles(dir, outcome.document));
     if (format === 'json') out.write(renderSweepJson(outcome.document));
     else if (format === 'md') out.write(renderSweepMarkdown(outcome.document));
     else if (format === 'junit') out.write(renderSweepJunit(outcome.document));

@@ -8,6 +8,7 @@ import { renderMarkdown } from '../../reports/render/markdown.js';
 import { renderJson, type ReportDocument } from '../../reports/render/report-document.js';
 import { renderTerminal } from '../../reports/render/terminal.js';
 import { UsageError } from '../exit-codes.js';
+import { writingTo } from '../out-paths.js';
 
 /** Report formats `--format` accepts. */
 export const REPORT_FORMATS = ['terminal', 'md', 'json', 'junit', 'html'] as const;
@@ -59,7 +60,6 @@ export async function emitReport(options: {
   store: SpanStore;
 }): Promise<void> {
   const { document, formats, dir, out, store } = options;
-  mkdirSync(dir, { recursive: true });
   const texts: Partial<Record<ReportFormat, string>> = {
     json: renderJson(document),
     md: renderMarkdown(document),
@@ -67,13 +67,16 @@ export async function emitReport(options: {
   if (formats.includes('junit')) texts.junit = renderJunit(document);
   if (formats.includes('html')) texts.html = renderHtml(document, await computeChartData(store, document.run.id));
   const written: string[] = [];
-  for (const format of ['json', 'md', 'junit', 'html'] as const) {
-    const text = texts[format];
-    if (text === undefined) continue;
-    const path = join(dir, REPORT_FILES[format]);
-    writeFileSync(path, text);
-    if (formats.includes(format)) written.push(path);
-  }
+  writingTo(dir, () => {
+    mkdirSync(dir, { recursive: true });
+    for (const format of ['json', 'md', 'junit', 'html'] as const) {
+      const text = texts[format];
+      if (text === undefined) continue;
+      const path = join(dir, REPORT_FILES[format]);
+      writeFileSync(path, text);
+      if (formats.includes(format)) written.push(path);
+    }
+  });
   const terminal = renderTerminal(document, useColor(out));
   if (formats.length === 1) {
     out.write(formats[0] === 'terminal' ? terminal : (texts[formats[0]] ?? ''));

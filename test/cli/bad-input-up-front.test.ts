@@ -1,8 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { leafNames, metricProblem } from '../../reports/assertions.js';
+import { UsageError } from '../../cli/exit-codes.js';
+import { checkOutDir, checkOutFile, writingTo } from '../../cli/out-paths.js';
 import { repoRoot } from '../support/cli.js';
 import { batonInProcess } from './support/in-process.js';
 
@@ -58,5 +60,63 @@ describe('assertions are checked before anything runs', () => {
     const names = leafNames(metrics);
     expect(names.length).toBeGreaterThan(50);
     for (const name of names) expect(metricProblem(name), name).toBeUndefined();
+  });
+});
+
+describe('--out is checked before anything runs', () => {
+  it('run, sweep, replay, compare, report and history: an --out that is a file exits 2 with one line naming it; nothing is stored', async () => {
+    const file = join(work, 'a-file');
+    writeFileSync(file, 'not a directory\n');
+    const dataDir = join(work, 'out-store');
+    const runId = JSON.parse(readFileSync(join(work, 'ok', 'report.json'), 'utf8')).run.id;
+    const okStore = ['--data-dir', join(work, 'ok-store')];
+    const cases = [
+      ['run', scenario, '--seed', '5', '--data-dir', dataDir],
+      ['sweep', scenario, '--seeds', '1..2', '--jobs', '1', '--data-dir', dataDir],
+      ['replay', scenario, '--seed', '5', '--data-dir', dataDir],
+      ['compare', scenario, '--seeds', '1..2', '--set', 'network.lossRatio=0', '--set', 'network.lossRatio=0.05', '--data-dir', dataDir],
+      ['report', runId, ...okStore],
+      ['history', '--format', 'json', ...okStore],
+    ];
+    const results: Awaited<ReturnType<typeof baton>>[] = [];
+    for (const args of cases) results.push(await baton(...args, '--out', file));
+    expect(results.map((result) => result.code)).toEqual(cases.map(() => 2));
+    expect(await storedRuns(dataDir)).toBe(0);
+    cases.forEach((args, index) => expect(results[index]!.stderr, args[0]).toBe(`baton: --out ${file}: exists and is not a directory\n`));
+    expect(readFileSync(file, 'utf8')).toBe('not a directory\n');
+  });
+
+  it('run: an --out under a file, and replay: a --shrink-out that is a directory or in a missing one, exit 2', async () => {
+    const file = join(work, 'a-file');
+    const dataDir = join(work, 'out-store');
+    const under = await baton('run', scenario, '--seed', '5', '--out', join(file, 'sub'), '--data-dir', dataDir);
+    expect([under.code, under.stderr]).toEqual([2, `baton: --out ${join(file, 'sub')}: ${file} is not a directory\n`]);
+    const directory = await baton('replay', scenario, '--seed', '5', '--shrink', '--shrink-out', work, '--data-dir', dataDir);
+    expect([directory.code, directory.stderr]).toEqual([2, `baton: --shrink-out ${work}: is a directory\n`]);
+    const missing = await baton('replay', scenario, '--seed', '5', '--shrink', '--shrink-out', join(work, 'missing', 'x.yaml'), '--data-dir', dataDir);
+    expect([missing.code, missing.stderr]).toEqual([2, `baton: --shrink-out ${join(work, 'missing', 'x.yaml')}: directory ${join(work, 'missing')} does not exist\n`]);
+    expect(await storedRuns(dataDir)).toBe(0);
+  });
+
+  it('checkOutDir accepts a directory or a path to create under one; checkOutFile a file in a directory', () => {
+    const file = join(work, 'plain');
+    writeFileSync(file, '');
+    mkdirSync(join(work, 'dir'), { recursive: true });
+    for (const path of [work, join(work, 'dir'), `${join(work, 'dir')}/`, join(work, 'new', 'deeper'), 'relative/new', '.']) expect(() => checkOutDir('--out', path), path).not.toThrow();
+    for (const path of [file, `${file}/`, join(file, 'a', 'b'), '']) expect(() => checkOutDir('--out', path), path).toThrow(UsageError);
+    for (const path of [file, join(work, 'dir', 'new.yaml'), 'new.yaml']) expect(() => checkOutFile('--shrink-out', path), path).not.toThrow();
+    for (const path of [work, join(work, 'dir') + '/', join(file, 'x.yaml'), join(work, 'nowhere', 'x.yaml'), '']) expect(() => checkOutFile('--shrink-out', path), path).toThrow(UsageError);
+  });
+
+  it('a failing write says which directory and why, in one line; other failures pass through', () => {
+    const file = join(work, 'plain');
+    writeFileSync(file, '');
+    expect(() => writingTo(file, () => mkdirSync(file, { recursive: true }))).toThrow(new UsageError(`cannot write to ${file}: EEXIST: file already exists, mkdir '${file}'`));
+    const full = Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+    expect(() =>
+      writingTo(file, () => {
+        throw full;
+      }),
+    ).toThrow(full);
   });
 });
