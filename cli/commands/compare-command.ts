@@ -10,6 +10,7 @@ import type { RunReport } from '../../reports/run-report.js';
 import { sweepReports } from '../../reports/compare/sweep-reports.js';
 import type { SpanStore } from '../../collector/store/span-store.js';
 import { runScenario } from '../pipeline/run-scenario.js';
+import { parseSeeds } from '../pipeline/sweep-seeds.js';
 import { applyOverrides, SET_HELP } from '../scenario-overrides.js';
 import { UsageError } from '../exit-codes.js';
 import { openStore, STORE_HELP, STORE_OPTIONS } from '../store-option.js';
@@ -30,7 +31,7 @@ scenario files, A and B are the files; with --sweeps, A and B are two sweeps
 already stored ("baton sweep --sweep-id"), paired by seed, nothing is run.
 
 Options:
-  --seeds RANGE      seeds to run, "1..500" or "1,2,3" (default 1..20)
+  --seeds LIST       seeds to run, as for sweep: "1..500", "1,2,3" or "1..10,42" (default 1..20)
   --sweeps           the two arguments are stored sweep ids
 ${SET_HELP}  --common PATH=V    an override applied to both variants (repeatable), e.g.
                      policies.router.strategy=scored
@@ -49,18 +50,6 @@ Examples:
   baton compare design-a.yaml design-b.yaml --seeds 1..100 --format md >> "$GITHUB_STEP_SUMMARY"
   baton compare --sweeps nightly-41 nightly-42 --clickhouse http://ci:secret@clickhouse:8123/baton
 `;
-
-/** Parses `1..500` or `1,2,3` into seeds. */
-export function parseSeeds(text: string): number[] {
-  const range = /^(\d+)\.\.(\d+)$/.exec(text.trim());
-  if (range) {
-    const [from, to] = [Number(range[1]), Number(range[2])];
-    if (to < from || to - from >= 100_000) throw new UsageError(`--seeds ${text}: expected FROM..TO with FROM ≤ TO and at most 100000 seeds`);
-    return Array.from({ length: to - from + 1 }, (_, index) => from + index);
-  }
-  if (/^\d+(,\d+)*$/.test(text.trim())) return [...new Set(text.trim().split(',').map(Number))];
-  throw new UsageError(`--seeds expects FROM..TO or a comma-separated list, got "${text}"`);
-}
 
 interface Variant {
   label: string;

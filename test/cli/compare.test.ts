@@ -52,8 +52,10 @@ describe('baton compare', () => {
   });
 
   it('prints a table; refuses bad seeds, a missing variant and unknown metrics', async () => {
-    const table = await baton('compare', scenario, '--seeds', '1,2,3', '--set', 'network.lossRatio=0', '--set', 'network.lossRatio=0.2', '--metric', 'handoffs.successRate');
+    // The seed list takes what sweep's takes: ranges and single seeds mixed.
+    const table = await baton('compare', scenario, '--seeds', '1..2,3', '--set', 'network.lossRatio=0', '--set', 'network.lossRatio=0.2', '--metric', 'handoffs.successRate');
     expect(table.code).toBe(0);
+    expect(table.stdout).toContain('3 paired seeds');
     expect(table.stdout).toMatch(/^handoffs\.successRate\s+\S+\s+\S+\s+\S+\s+\[.*\]\s+(not )?significant/m);
     expect((await baton('compare', scenario, '--seeds', '9..1', '--set', 'a=1', '--set', 'a=2')).code).toBe(2);
     expect((await baton('compare', scenario, '--set', 'network.lossRatio=0')).code).toBe(2);
