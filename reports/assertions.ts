@@ -110,7 +110,7 @@ export function readMetric(report: RunReport, metric: string): number {
 export function parseAssertion(expression: string): { metric: string; operator: Operator; expected: number } {
   const match = /^\s*([A-Za-z][\w.-]*)\s*(>=|<=|==|!=|>|<)\s*(-?\d+(?:\.\d+)?(?:e-?\d+)?)\s*$/.exec(expression);
   if (!match) {
-    throw new AssertionSyntaxError(`cannot parse assertion "${expression}": expected "<metric> <${OPERATORS.join('|')}> <number>"`);
+    throw new AssertionSyntaxError(`cannot parse assertion "${expression}": expected "<metric> <operator> <number>", the operator one of ${OPERATORS.join(' ')}, e.g. "handoffs.successRate >= 0.99"`);
   }
   return { metric: match[1], operator: match[2] as Operator, expected: Number(match[3]) };
 }

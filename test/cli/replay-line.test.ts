@@ -43,3 +43,12 @@ describe('--set', () => {
     expect(() => parseOverride('policies.router.weights=missing.yaml')).toThrow('--set policies.router.weights: file "missing.yaml" not found');
   });
 });
+
+describe('assertion syntax errors', () => {
+  it('name the operators one by one and give an example', async () => {
+    const { parseAssertion } = await import('../../reports/assertions.js');
+    expect(() => parseAssertion('handoffs.successRate about 1')).toThrow(
+      'cannot parse assertion "handoffs.successRate about 1": expected "<metric> <operator> <number>", the operator one of >= <= == != > <, e.g. "handoffs.successRate >= 0.99"',
+    );
+  });
+});
