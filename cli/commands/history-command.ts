@@ -29,7 +29,8 @@ Options:
                      with one format, that format is also printed
 ${STORE_HELP}  -h, --help         this help
 
-Without --assert it exits 0: it reports, it does not judge. Metrics for
+Without --assert it exits 0: it reports, it does not judge. A --sweep or
+--scenario that matches no stored run is exit 2. Metrics for
 --assert (a <key> the runs lack reads as 0):
 ${wrap(historyMetricNames().join(', '), 78, '  ')}
 
@@ -96,6 +97,11 @@ export async function historyCommand(argv: string[], out: NodeJS.WriteStream): P
   try {
     await store.migrate();
     const report = await computeHistoryReport(store, filter);
+    if ((sweepId !== undefined || scenario !== undefined) && report.runs.total === 0 && report.runs.collectorRuns === 0) {
+      // A filter that matches nothing is a wrong id or name, as an unknown run id is for "baton report".
+      const what = [sweepId === undefined ? '' : `sweep "${sweepId}"`, scenario === undefined ? '' : `scenario "${scenario}"`].filter(Boolean).join(' and ');
+      throw new UsageError(`no stored run matches ${what} (baton sweep prints its sweep id first; a scenario is named by its name: field)`);
+    }
     const assertions = checkHistoryAssertions(report, expressions);
     const code = assertions.every((assertion) => assertion.passed) ? EXIT.ok : EXIT.verdictFailed;
     const texts: Partial<Record<(typeof FORMATS)[number], string>> = {};

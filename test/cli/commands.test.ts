@@ -150,9 +150,17 @@ describe('baton history', () => {
     expect(report.handoffs.succeeded).toBe(handoffs[0].succeeded + handoffs[1].succeeded);
     expect(report.handoffs.latencyMs.max).toBe(Math.max(handoffs[0].latencyMs.max, handoffs[1].latencyMs.max));
     expect(readFileSync(join(work, 'hist', 'history.md'), 'utf8')).toContain('| handoffs attempted / succeeded | ' + report.handoffs.total);
+    // A filter that matches nothing is a wrong name or id (exit 2), as "baton report <unknown id>" is.
     const none = await baton('history', '--data-dir', dataDir, '--scenario', 'no-such-scenario');
-    expect(none.code).toBe(0);
-    expect(none.stdout).toContain('0: no stored run matches');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('no stored run matches scenario "no-such-scenario"');
+    const noSweep = await baton('history', '--data-dir', dataDir, '--sweep', 'nosuch');
+    expect(noSweep.code).toBe(2);
+    expect(noSweep.stderr).toContain('no stored run matches sweep "nosuch"');
+    // With no filter, an empty store is simply empty.
+    const empty = await baton('history', '--data-dir', join(work, 'history-empty'));
+    expect(empty.code).toBe(0);
+    expect(empty.stdout).toContain('0: no stored run matches');
     const named = await baton('history', '--data-dir', dataDir, '--scenario', 'research-pipeline', '--format', 'json', '--out', join(work, 'hist2'));
     const namedFile = readFileSync(join(work, 'hist2', 'history.json'), 'utf8');
     expect(JSON.parse(namedFile)).toEqual({ ...report, filter: { scenario: 'research-pipeline' } });
