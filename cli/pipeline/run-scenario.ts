@@ -89,6 +89,8 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
   await store.insert('violations', violationRows(simulation, columns));
   await store.insert('run_metrics', metrics.rows(columns));
   await store.insert('runs', [runRow(simulation, columns, scenario, handoffsTotal, new Date().toISOString().slice(0, 19).replace('T', ' '))]);
+  // A run stored under a sweep id (baton compare's two variants) joins that sweep; one stored without leaves its sweeps alone.
+  if (columns.sweepId !== '') await store.insert('sweep_runs', [{ recorded_date: recordedDate, sweep_id: columns.sweepId, run_id: runId, seed }]);
   const stored = performance.now();
 
   const report = await computeRunReport(store, runId, { scenarioRef: scenario.file, overrides: scenario.overrides, assertions: request.extraAssertions });

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { insertRowText } from '../../collector/store/row-text.js';
 import type { SpanStore } from '../../collector/store/span-store.js';
-import type { RunMetricRow, RunRow, ViolationRow } from '../../collector/store/rows.js';
+import type { RunMetricRow, RunRow, SweepRunRow, ViolationRow } from '../../collector/store/rows.js';
 import { finalTable } from '../../reports/sql.js';
 import type { Scenario } from '../../scenarios/format/load-scenario.js';
 import { EXIT } from '../exit-codes.js';
@@ -57,7 +57,8 @@ export interface SweepOutcome {
 /**
  * Runs a sweep: simulates this shard's seeds (in worker threads when
  * jobs > 1), stores every run's spans, events, run row and violations from
- * the main thread, then builds sweep.json from storage over all the sweep's
+ * the main thread, records each seed's run as a member of the sweep
+ * (`sweep_runs`), then builds sweep.json from storage over all the sweep's
  * seeds stored so far (so the last shard's document covers every shard).
  */
 export async function runSweep(request: SweepRequest): Promise<SweepOutcome> {
@@ -88,6 +89,9 @@ export async function runSweep(request: SweepRequest): Promise<SweepOutcome> {
     }
     await workers?.terminate(); // done with the threads: stopped before the last insert and the report
     await writer.flush();
+    // After the runs: every seed of this shard belongs to the sweep, whatever
+    // other sweep or replay stored its run before or stores it later.
+    await store.insert('sweep_runs', sweepRunRows(request.sweepId, tasks, (seed) => seedRunId(scenario, seed)));
   } finally {
     await workers?.terminate();
   }
@@ -127,6 +131,11 @@ export async function runSweep(request: SweepRequest): Promise<SweepOutcome> {
 export function sweepRowFormat(store: Pick<SpanStore, 'insertRaw' | 'rawFormats' | 'insertRowBinary'>): SweepRowFormat {
   if (store.insertRowBinary !== undefined) return 'RowBinary';
   return store.insertRaw && store.rawFormats?.includes('JSONCompactEachRow') ? 'JSONCompactEachRow' : 'JSONEachRow';
+}
+
+/** The `sweep_runs` rows of a sweep's seeds: one per seed, in its run's partition. */
+export function sweepRunRows(sweepId: string, tasks: readonly Pick<SeedTask, 'seed' | 'recordedDate'>[], runIdOf: (seed: number) => string): SweepRunRow[] {
+  return tasks.map((task) => ({ recorded_date: task.recordedDate, sweep_id: sweepId, run_id: runIdOf(task.seed), seed: task.seed }));
 }
 
 /** The partition date each run was first stored under, so a re-run lands in the same partition. */

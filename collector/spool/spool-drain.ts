@@ -183,6 +183,11 @@ export class SpoolDrain {
       event_log_hash: '',
     }));
     await this.store.insert('runs', rows);
+    // A run exported under a sweep id belongs to that sweep (sweep membership is `sweep_runs`).
+    const members = rows.filter((row) => row.sweep_id !== '');
+    if (members.length > 0) {
+      await this.store.insert('sweep_runs', members.map((row) => ({ recorded_date: row.recorded_date, sweep_id: row.sweep_id, run_id: row.run_id, seed: row.seed })));
+    }
   }
 
   private sleep(ms: number): Promise<void> {

@@ -104,3 +104,11 @@ export interface RunMetricRow {
 }
 
 export type RunMetricFamily = 'workflow' | 'handoff' | 'coordination' | 'fault';
+
+/** A row of `sweep_runs`: `run_id` belongs to `sweep_id`; `recorded_date` is the run's partition date. */
+export interface SweepRunRow {
+  recorded_date: string;
+  sweep_id: string;
+  run_id: string;
+  seed: number;
+}

@@ -2,9 +2,10 @@ import { sqlIdentifier } from './sql.js';
 
 /**
  * Version of the schema below; `schema_migrations` records each applied
- * version. 2 added `run_metrics` (migrations.ts fills it for runs stored before).
+ * version. 2 added `run_metrics`, 3 added `sweep_runs` (migrations.ts fills
+ * each for the runs stored before).
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /**
  * Tables of the portable schema. It runs unchanged on ClickHouse 18.16 and on
@@ -12,7 +13,7 @@ export const SCHEMA_VERSION = 2;
  * LowCardinality, TTL or query parameters. ReplacingMergeTree with a sort key
  * that identifies a row makes re-inserts idempotent once queries read FINAL.
  */
-export const TABLES = ['spans', 'span_events', 'runs', 'violations', 'run_metrics', 'schema_migrations'] as const;
+export const TABLES = ['spans', 'span_events', 'runs', 'violations', 'run_metrics', 'sweep_runs', 'schema_migrations'] as const;
 export type TableName = (typeof TABLES)[number];
 
 const COLUMNS: Record<TableName, string> = {
@@ -107,6 +108,16 @@ const COLUMNS: Record<TableName, string> = {
     sum_ns UInt64,
     max_ns UInt64,
     durations Array(UInt64)`,
+  // Sweep membership: a row per sweep and run, written by whoever stores a run
+  // under a sweep id (`baton sweep` for every seed of its shard, `baton
+  // compare`), so a run belongs to every sweep that ran it. `runs.sweep_id`
+  // only names the last sweep that stored the run: readers select a sweep's
+  // runs here. recorded_date is the run's partition date (prune drops both).
+  sweep_runs: `
+    recorded_date Date,
+    sweep_id String,
+    run_id String,
+    seed UInt64`,
   schema_migrations: `
     version UInt32,
     applied_at DateTime`,
@@ -149,6 +160,7 @@ const LAYOUTS: Record<TableName, TableLayout> = {
   runs: { versionColumn: 'recorded_at', orderBy: '(run_id)', partitionBy: 'toYYYYMM(recorded_date)', shardBy: 'cityHash64(run_id)' },
   violations: { orderBy: '(run_id, violation_index)', partitionBy: 'toYYYYMM(recorded_date)', shardBy: 'cityHash64(run_id)' },
   run_metrics: { orderBy: '(run_id, family, kind, source, target)', partitionBy: 'toYYYYMM(recorded_date)', shardBy: 'cityHash64(run_id)' },
+  sweep_runs: { orderBy: '(sweep_id, run_id)', partitionBy: 'toYYYYMM(recorded_date)', shardBy: 'cityHash64(run_id)' },
   schema_migrations: { orderBy: '(version)', shardBy: 'version' },
 };
 

@@ -11,7 +11,7 @@ import { simulateSeedRows } from '../../../cli/pipeline/sweep-seed.js';
 import { RowWriter, sweepRowFormat } from '../../../cli/pipeline/sweep.js';
 import { appliedVersions } from '../../../collector/store/migrations.js';
 import { runMetricsStatements } from '../../../collector/store/run-metrics-sql.js';
-import { schemaStatements } from '../../../collector/store/schema.js';
+import { SCHEMA_VERSION, schemaStatements } from '../../../collector/store/schema.js';
 import type { SpanStore } from '../../../collector/store/span-store.js';
 import { engineCases } from './engines.js';
 
@@ -86,7 +86,7 @@ describe.each(cases)('run_metrics on $name', (engine) => {
     await old.command(`INSERT INTO ${old.database}.runs (recorded_date, run_id, baton_version) VALUES ('2026-11-01', 'otlp-run', 'otlp')`);
     expect(await metricRows(old)).toEqual([]);
     await old.migrate();
-    expect(await appliedVersions(old)).toEqual([1, 2]);
+    expect(await appliedVersions(old)).toEqual([1, SCHEMA_VERSION]);
     expect(await metricRows(old)).toEqual(stored);
     expect(await old.query(`SELECT run_id FROM ${old.database}.run_metrics WHERE run_id = 'otlp-run'`)).toEqual([]);
   });
