@@ -15,6 +15,7 @@ export interface HistoryRun {
   runId: string;
   scenario: string;
   seed: number;
+  /** A sweep the run belongs to: the filter's, else the first by name; '' for none. */
   sweepId: string;
   verdict: string;
   handoffs: number;
@@ -35,6 +36,7 @@ export interface HistoryReport {
     byVerdict: Record<string, number>;
     /** Σ invariant violations of the runs. */
     violations: number;
+    /** Sweeps the runs belong to (`sweep_runs`); 1 at most with a sweep filter. */
     sweeps: number;
     scenarios: number;
     /** Runs the collector listed for OTLP traffic: not covered (their spans may still be arriving). */
@@ -72,12 +74,21 @@ const QUANTILES = 'quantilesExactArray(0.5, 0.95, 0.99)(durations) AS q, max(max
 /** Runs the collector listed for OTLP traffic. */
 const COLLECTOR_RUN = "baton_version = 'otlp'";
 
-/** The runs `filter` selects, as a condition on `runs`, collector runs included. */
-function filterWhere(filter: HistoryFilter): string {
+/**
+ * The runs `filter` selects, as a condition on `runs`, collector runs
+ * included. A sweep's runs are its members in `sweep_runs` (a run may belong
+ * to many sweeps; `runs.sweep_id` names only the last that stored it).
+ */
+function filterWhere(store: SpanStore, filter: HistoryFilter): string {
   const conditions = ['1'];
-  if (filter.sweepId !== undefined) conditions.push(`sweep_id = ${sqlString(filter.sweepId)}`);
+  if (filter.sweepId !== undefined) conditions.push(`run_id IN (SELECT run_id FROM ${finalTable(store, 'sweep_runs')} WHERE ${sweepCondition(filter)})`);
   if (filter.scenario !== undefined) conditions.push(`scenario = ${sqlString(filter.scenario)}`);
   return conditions.join(' AND ');
+}
+
+/** The filter's sweep as a condition on `sweep_runs` (every sweep without one). */
+function sweepCondition(filter: HistoryFilter): string {
+  return filter.sweepId === undefined ? '1' : `sweep_id = ${sqlString(filter.sweepId)}`;
 }
 
 /** p50/p95/p99/max from `QUANTILES`' columns. */
@@ -89,14 +100,18 @@ function latency(row: Record<string, unknown> | undefined, count: number): Perce
 export function historySql(store: SpanStore, filter: HistoryFilter) {
   const runs = finalTable(store, 'runs');
   const metrics = finalTable(store, 'run_metrics');
-  const where = `${filterWhere(filter)} AND NOT ${COLLECTOR_RUN}`;
+  const members = finalTable(store, 'sweep_runs');
+  const where = `${filterWhere(store, filter)} AND NOT ${COLLECTOR_RUN}`;
   const ofRuns = `run_id IN (SELECT run_id FROM ${runs} WHERE ${where})`;
+  // Sweeps of the covered runs (only the filter's when it names one); one of them names a worst run.
+  const sweepsOfRuns = `${members} WHERE ${sweepCondition(filter)} AND ${ofRuns}`;
   const family = (name: string): string => `${metrics} WHERE ${ofRuns} AND family = '${name}'`;
   return {
     runs: `SELECT verdict, count() AS runs, sum(violations) AS violation_count FROM ${runs} WHERE ${where} GROUP BY verdict ORDER BY verdict`,
     totals:
-      `SELECT uniqExactIf(sweep_id, NOT ${COLLECTOR_RUN} AND sweep_id != '') AS sweeps, uniqExactIf(scenario, NOT ${COLLECTOR_RUN}) AS scenarios, ` +
-      `countIf(${COLLECTOR_RUN}) AS collector_runs FROM ${runs} WHERE ${filterWhere(filter)}`,
+      `SELECT uniqExactIf(scenario, NOT ${COLLECTOR_RUN}) AS scenarios, ` +
+      `countIf(${COLLECTOR_RUN}) AS collector_runs FROM ${runs} WHERE ${filterWhere(store, filter)}`,
+    sweeps: `SELECT uniqExact(sweep_id) AS sweeps FROM ${sweepsOfRuns}`,
     workflows:
       `SELECT sum(count) AS total, sum(succeeded) AS completed, sum(partial) AS partials, sum(sum_ns) AS workflow_ns, ${QUANTILES} ` +
       `FROM ${family('workflow')}`,
@@ -107,9 +122,10 @@ export function historySql(store: SpanStore, filter: HistoryFilter) {
     coordination: `SELECT kind, sum(sum_ns) AS kind_ns FROM ${family('coordination')} GROUP BY kind ORDER BY kind`,
     faults: `SELECT kind, sum(count) AS injected FROM ${family('fault')} GROUP BY kind ORDER BY kind`,
     worstRuns:
-      `SELECT run_id, scenario, seed, sweep_id, verdict, total, accepted FROM ` +
+      `SELECT run_id, scenario, seed, sweep, verdict, total, accepted FROM ` +
       `(SELECT run_id, sum(count) AS total, sum(succeeded) AS accepted FROM ${family('handoff')} GROUP BY run_id HAVING accepted < total) AS lhs ` +
-      `ALL INNER JOIN (SELECT run_id, scenario, seed, sweep_id, verdict FROM ${runs} WHERE ${where}) AS rhs USING (run_id) ` +
+      `ALL INNER JOIN (SELECT run_id, scenario, seed, sweep, verdict FROM (SELECT run_id, scenario, seed, verdict FROM ${runs} WHERE ${where}) AS r ` +
+      `ALL LEFT JOIN (SELECT run_id, min(sweep_id) AS sweep FROM ${sweepsOfRuns} GROUP BY run_id) AS m USING (run_id)) AS rhs USING (run_id) ` +
       `ORDER BY accepted / total, run_id LIMIT ${WORST_RUNS_MAX}`,
   };
 }
@@ -117,9 +133,10 @@ export function historySql(store: SpanStore, filter: HistoryFilter) {
 /** Computes the history report of the stored runs `filter` selects. */
 export async function computeHistoryReport(store: SpanStore, filter: HistoryFilter = {}): Promise<HistoryReport> {
   const sql = historySql(store, filter);
-  const [verdictRows, totalRows, workflowRows, handoffRows, pairRows, coordinationRows, faultRows, worstRows] = await Promise.all([
+  const [verdictRows, totalRows, sweepRows, workflowRows, handoffRows, pairRows, coordinationRows, faultRows, worstRows] = await Promise.all([
     store.query(sql.runs),
     store.query(sql.totals),
+    store.query(sql.sweeps),
     store.query(sql.workflows),
     store.query(sql.handoffs),
     store.query(sql.byPair),
@@ -154,7 +171,7 @@ export async function computeHistoryReport(store: SpanStore, filter: HistoryFilt
       total: runs,
       byVerdict,
       violations,
-      sweeps: num(totals.sweeps),
+      sweeps: num(sweepRows[0]?.sweeps),
       scenarios: num(totals.scenarios),
       collectorRuns: num(totals.collector_runs),
     },
@@ -182,7 +199,7 @@ export async function computeHistoryReport(store: SpanStore, filter: HistoryFilt
       runId: String(row.run_id),
       scenario: String(row.scenario),
       seed: num(row.seed),
-      sweepId: String(row.sweep_id),
+      sweepId: String(row.sweep ?? ''),
       verdict: String(row.verdict),
       handoffs: num(row.total),
       succeeded: num(row.accepted),

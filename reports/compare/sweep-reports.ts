@@ -12,9 +12,11 @@ export class SweepNotFoundError extends Error {
   }
 }
 
+/** A sweep's runs are its members (`sweep_runs`) that are stored: a run may belong to many sweeps. */
 export const sweepSql = {
   runs: (store: SpanStore, sweepId: string) =>
-    `SELECT run_id, seed FROM ${finalTable(store, 'runs')} WHERE sweep_id = ${sqlString(sweepId)} ORDER BY seed, run_id`,
+    `SELECT run_id, seed FROM ${finalTable(store, 'sweep_runs')} WHERE sweep_id = ${sqlString(sweepId)} ` +
+    `AND run_id IN (SELECT run_id FROM ${finalTable(store, 'runs')}) ORDER BY seed, run_id`,
 };
 
 /** The report of every run of a stored sweep, by seed (the first run id of a seed wins). */

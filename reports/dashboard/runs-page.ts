@@ -13,14 +13,20 @@ export const RUNS_PAGE_MAX = 1000;
 export const runsPageSql = {
   /** One row more than a page, to know whether there is a next page without counting. */
   runs: (store: SpanStore, pageIndex: number, sweepId: string | undefined) =>
-    `SELECT run_id, sweep_id, scenario, seed, verdict, toString(recorded_at) AS recorded_at, workflows_total, workflows_completed, ` +
+    `SELECT run_id, scenario, seed, verdict, toString(recorded_at) AS recorded_at, workflows_total, workflows_completed, ` +
     `faults_injected, violations FROM ${finalTable(store, 'runs')}` +
-    (sweepId === undefined ? '' : ` WHERE sweep_id = ${sqlString(sweepId)}`) +
+    (sweepId === undefined ? '' : ` WHERE run_id IN (SELECT run_id FROM ${finalTable(store, 'sweep_runs')} WHERE sweep_id = ${sqlString(sweepId)})`) +
     ` ORDER BY recorded_at DESC, run_id LIMIT ${pageIndex * RUNS_PER_PAGE}, ${RUNS_PER_PAGE + 1}`,
+  /** Sweeps by their members (`sweep_runs`): a run counts in every sweep it belongs to. */
   sweeps: (store: SpanStore) =>
     `SELECT sweep_id, any(scenario) AS scenario, count() AS runs, countIf(verdict = 'fail') AS failed, ` +
-    `toString(max(recorded_at)) AS last_at FROM ${finalTable(store, 'runs')} WHERE sweep_id != '' ` +
+    `toString(max(recorded_at)) AS last_at FROM (SELECT sweep_id, run_id FROM ${finalTable(store, 'sweep_runs')} GROUP BY sweep_id, run_id) AS m ` +
+    `ALL INNER JOIN (SELECT run_id, scenario, verdict, recorded_at FROM ${finalTable(store, 'runs')}) AS r USING (run_id) ` +
     `GROUP BY sweep_id ORDER BY max(recorded_at) DESC, sweep_id LIMIT ${SWEEPS_LISTED_MAX}`,
+  /** The sweeps each of `runIds` belongs to. */
+  memberships: (store: SpanStore, runIds: readonly string[]) =>
+    `SELECT run_id, arraySort(groupUniqArray(sweep_id)) AS sweeps FROM ${finalTable(store, 'sweep_runs')} ` +
+    `WHERE run_id IN (${runIds.map(sqlString).join(', ')}) GROUP BY run_id`,
 };
 
 /**
@@ -34,10 +40,16 @@ export async function runsPage(store: SpanStore, pageIndex: number, sweepId: str
     pageIndex === 0 && sweepId === undefined ? store.query(runsPageSql.sweeps(store)) : Promise.resolve([]),
   ]);
   const shown = runs.slice(0, RUNS_PER_PAGE);
+  const sweepsOf = new Map<string, string[]>();
+  if (shown.length > 0) {
+    for (const row of await store.query(runsPageSql.memberships(store, shown.map((run) => String(run.run_id))))) {
+      sweepsOf.set(String(row.run_id), Array.isArray(row.sweeps) ? row.sweeps.map(String) : []);
+    }
+  }
   const title = sweepId === undefined ? 'baton runs' : `sweep ${sweepId}`;
   const parts = [`<h1>${html(title)}</h1>`];
   if (sweeps.length > 0) parts.push(`<h2>Sweeps</h2><section>${sweepTable(sweeps)}</section>`);
-  parts.push(`<h2>Runs</h2><section>${shown.length === 0 ? '<p>No runs yet.</p>' : runForm(shown)}</section>`);
+  parts.push(`<h2>Runs</h2><section>${shown.length === 0 ? '<p>No runs yet.</p>' : runForm(shown, sweepsOf)}</section>`);
   const base: Record<string, string> = sweepId === undefined ? {} : { sweep: sweepId };
   const pager: string[] = [];
   if (pageIndex > 0) pager.push(pageLink('/', { ...base, page: pageIndex }, '← newer'));
@@ -57,20 +69,20 @@ function sweepTable(rows: Record<string, unknown>[]): string {
   return `<table data-table="sweeps"><thead><tr><th>sweep</th><th>scenario</th><th class="num">runs</th><th class="num">failed</th><th>last run</th></tr></thead><tbody>${body}</tbody></table>`;
 }
 
-function runForm(rows: Record<string, unknown>[]): string {
+function runForm(rows: Record<string, unknown>[], sweepsOf: Map<string, string[]>): string {
   const body = rows
     .map((row, index) => {
       const id = String(row.run_id ?? '');
       const verdict = String(row.verdict ?? '');
       const badge = verdict === 'pass' ? '<span class="verdict pass">pass</span>' : verdict === 'fail' ? '<span class="verdict fail">fail</span>' : html(verdict);
-      const sweep = String(row.sweep_id ?? '');
+      const sweeps = sweepsOf.get(id) ?? [];
       return (
         `<tr><td><input type="radio" name="a" value="${html(id)}" aria-label="compare as A"${index === 1 ? ' checked' : ''}></td>` +
         `<td><input type="radio" name="b" value="${html(id)}" aria-label="compare as B"${index === 0 ? ' checked' : ''}></td>` +
         `<td>${pageLink('/run', { id }, id)}</td><td>${html(String(row.scenario ?? ''))}</td><td class="num">${num(row.seed)}</td>` +
         `<td>${badge}</td><td class="num">${num(row.workflows_completed)} / ${num(row.workflows_total)}</td>` +
         `<td class="num">${num(row.faults_injected)}</td><td class="num">${num(row.violations)}</td>` +
-        `<td>${sweep === '' ? '' : pageLink('/', { sweep }, sweep)}</td><td>${html(String(row.recorded_at ?? ''))}</td></tr>`
+        `<td>${sweeps.map((sweep) => pageLink('/', { sweep }, sweep)).join(' ')}</td><td>${html(String(row.recorded_at ?? ''))}</td></tr>`
       );
     })
     .join('');

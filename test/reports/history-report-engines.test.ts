@@ -7,8 +7,9 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scenarioWithSwarm } from '../../cli/commands/sweep-command.js';
-import { simulateSeedRows } from '../../cli/pipeline/sweep-seed.js';
-import { RowWriter, sweepRowFormat } from '../../cli/pipeline/sweep.js';
+import { seedRunId, simulateSeedRows } from '../../cli/pipeline/sweep-seed.js';
+import { RowWriter, sweepRowFormat, sweepRunRows } from '../../cli/pipeline/sweep.js';
+import type { SweepRunRow } from '../../collector/store/rows.js';
 import type { SpanStore } from '../../collector/store/span-store.js';
 import { sqlString } from '../../collector/store/sql.js';
 import { computeHistoryReport, type HistoryFilter, type HistoryReport } from '../../reports/history-report.js';
@@ -23,7 +24,7 @@ const reports = new Map<string, HistoryReport>();
 async function fromSpans(store: SpanStore, filter: HistoryFilter) {
   const db = store.database;
   const conditions = ["baton_version != 'otlp'"];
-  if (filter.sweepId !== undefined) conditions.push(`sweep_id = ${sqlString(filter.sweepId)}`);
+  if (filter.sweepId !== undefined) conditions.push(`run_id IN (SELECT run_id FROM ${db}.sweep_runs FINAL WHERE sweep_id = ${sqlString(filter.sweepId)})`);
   if (filter.scenario !== undefined) conditions.push(`scenario = ${sqlString(filter.scenario)}`);
   const runs = `run_id IN (SELECT run_id FROM ${db}.runs FINAL WHERE ${conditions.join(' AND ')})`;
   const q = 'quantilesExact(0.5, 0.95, 0.99)(duration_ns) AS q, max(duration_ns) AS m';
@@ -64,6 +65,7 @@ describe.each(cases)('history report on $name', (engine) => {
     store = await engine.open('baton_history');
     await store.migrate();
     const writer = new RowWriter(store, 2_000);
+    const members: SweepRunRow[] = [];
     const sweeps: [string, string, number[]][] = [
       ['research-pipeline.yaml', 'sweep-a', [1, 2, 3, 4, 5, 6]],
       ['research-pipeline.yaml', 'sweep-b', [7, 8, 9]],
@@ -71,12 +73,16 @@ describe.each(cases)('history report on $name', (engine) => {
     ];
     for (const [file, sweepId, seeds] of sweeps) {
       const scenario = scenarioWithSwarm(join(SCENARIOS, file), undefined, 'harsh');
-      for (const seed of seeds) await writer.add(await simulateSeedRows(scenario, { seed, sweepId, recordedDate: '2026-11-02', rowFormat: sweepRowFormat(store) }));
+      const tasks = seeds.map((seed) => ({ seed, sweepId, recordedDate: '2026-11-02', rowFormat: sweepRowFormat(store) }));
+      for (const task of tasks) await writer.add(await simulateSeedRows(scenario, task));
+      members.push(...sweepRunRows(sweepId, tasks, (seed) => seedRunId(scenario, seed)));
     }
     await writer.flush();
+    await store.insert('sweep_runs', members);
     // Collector traffic: listed in runs, spans stored, no run_metrics.
     await store.command(`INSERT INTO ${store.database}.spans (recorded_date, run_id, operation, duration_ns) VALUES ('2026-11-02', 'otlp-run', 'invoke_workflow', 5)`);
     await store.command(`INSERT INTO ${store.database}.runs (recorded_date, run_id, sweep_id, baton_version) VALUES ('2026-11-02', 'otlp-run', 'sweep-a', 'otlp')`);
+    await store.insert('sweep_runs', [{ recorded_date: '2026-11-02', sweep_id: 'sweep-a', run_id: 'otlp-run', seed: 0 }]);
   }, 180_000);
 
   afterAll(async () => {

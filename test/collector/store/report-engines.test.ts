@@ -26,6 +26,7 @@ async function loadFixtures(store: SpanStore): Promise<void> {
       await store.insert('span_events', fixture.events);
       await store.insert('violations', fixture.violations);
       await store.insert('runs', [{ ...fixture.run, sweep_id: SWEEP_ID }]);
+      await store.insert('sweep_runs', [{ recorded_date: fixture.run.recorded_date, sweep_id: SWEEP_ID, run_id: fixture.run.run_id, seed: fixture.run.seed }]);
     }
   }
 }
