@@ -63,7 +63,8 @@ function schemaIssues(errors: ErrorObject[], document: Document, lineCounter: Li
   const seen = new Set<string>();
   const issues: ScenarioIssue[] = [];
   for (const error of errors) {
-    if (error.keyword === 'oneOf' || error.keyword === 'if') continue;
+    // A discriminator's "tag must be in oneOf" repeats what `required` or the kind's enum says.
+    if (error.keyword === 'oneOf' || error.keyword === 'if' || error.keyword === 'discriminator') continue;
     const segments = pointerSegments(error.instancePath);
     let message = error.message ?? 'invalid';
     if (error.keyword === 'additionalProperties') {

@@ -25,6 +25,10 @@ function variant(kind: string, properties: Record<string, unknown>, required: st
 export const fault = {
   type: 'object',
   required: ['kind', 'atMs', 'forMs'],
+  properties: { kind: { enum: [...FAULT_KINDS] }, atMs: nonNegativeMs, forMs: nonNegativeMs },
+  // Only the variant `kind` names is checked, so an error is about that variant's fields
+  // (not one line per other kind); an unknown kind is one error.
+  discriminator: { propertyName: 'kind' },
   oneOf: [
     variant('partition', { groups: { type: 'array', items: nodes, minItems: 2, maxItems: 2 }, oneWay: { type: 'boolean' } }, ['groups']),
     variant('hold', { links }),

@@ -40,6 +40,18 @@ describe('scenario loader', () => {
     expect(unknown[0].path).toBe('agents.researcher.latencyMs.dist');
   });
 
+  it('checks a fault against its own kind only', () => {
+    const crash = '{ kind: crash, atMs: 9000, forMs: 3000, targets: [writer] }';
+    const negative = issuesOf(good.replace(crash, '{ kind: crash, atMs: 9000, forMs: -3000, targets: [writer] }'));
+    expect(negative.map((issue) => `${issue.path}: ${issue.message}`)).toEqual(['faults.1.forMs: must be >= 0']);
+    const misplaced = issuesOf(good.replace(crash, '{ kind: crash, atMs: 9000, forMs: 3000, targets: [writer], lossRatio: 0.5 }'));
+    expect(misplaced.map((issue) => `${issue.path}: ${issue.message}`)).toEqual(['faults.1.lossRatio: unknown field']);
+    const unknown = issuesOf(good.replace(crash, '{ kind: crush, atMs: 9000, forMs: 3000, targets: [writer] }'));
+    expect(unknown).toHaveLength(1);
+    expect(unknown[0]).toMatchObject({ path: 'faults.1.kind' });
+    expect(unknown[0]!.message).toContain('must be one of "partition", "hold"');
+  });
+
   it('refuses references to unknown agents, tasks and nodes', () => {
     const issues = issuesOf(
       good
