@@ -54,7 +54,7 @@ export function parseScenario(text: string, file = '<scenario>'): Scenario {
     throw new ScenarioError(file, schemaIssues(validate.errors ?? [], document, lineCounter));
   }
   const spec = value as unknown as ScenarioFile;
-  const issues = referenceIssues(spec).map((issue) => locate(issue, document, lineCounter));
+  const issues = [...referenceIssues(spec), ...rangeIssues(spec)].map((issue) => locate(issue, document, lineCounter));
   if (issues.length > 0) throw new ScenarioError(file, issues);
   return { file, text, contentHash: createHash('sha256').update(text).digest('hex'), spec };
 }
@@ -107,6 +107,22 @@ function locate(issue: ScenarioIssue, document: Document, lineCounter: LineCount
     }
   }
   return issue;
+}
+
+/** Uniform distributions whose `max` is below their `min` (the schema checks each bound alone), anywhere in the file. */
+function rangeIssues(spec: ScenarioFile): ScenarioIssue[] {
+  const issues: ScenarioIssue[] = [];
+  const walk = (value: unknown, path: string[]): void => {
+    if (Array.isArray(value)) return value.forEach((item, index) => walk(item, [...path, String(index)]));
+    if (value === null || typeof value !== 'object') return;
+    const record = value as Record<string, unknown>;
+    if (record.dist === 'uniform' && typeof record.min === 'number' && typeof record.max === 'number' && record.max < record.min) {
+      issues.push({ path: [...path, 'max'].join('.'), message: `must be >= min (${record.min})` });
+    }
+    for (const [key, item] of Object.entries(record)) walk(item, [...path, key]);
+  };
+  walk(spec, []);
+  return issues;
 }
 
 /** Cross-references the schema cannot express: agents, tasks and nodes that must exist. */

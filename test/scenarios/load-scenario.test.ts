@@ -52,6 +52,12 @@ describe('scenario loader', () => {
     expect(unknown[0]!.message).toContain('must be one of "partition", "hold"');
   });
 
+  it('refuses a uniform distribution whose max is below its min', () => {
+    const issues = issuesOf(good.replace('{ dist: lognormal, median: 1200, sigma: 0.4 }', '{ dist: uniform, min: 4000, max: 1500 }'));
+    expect(issues.map((issue) => `${issue.path}: ${issue.message}`)).toEqual(['agents.researcher.latencyMs.max: must be >= min (4000)']);
+    expect(issues[0]!.line).toBe(12);
+  });
+
   it('refuses references to unknown agents, tasks and nodes', () => {
     const issues = issuesOf(
       good
