@@ -9,11 +9,10 @@ import type { SpanStore } from '../../collector/store/span-store.js';
  */
 export async function sweepAggregate(store: SpanStore, sweepId?: string): Promise<number> {
   const spans = `${store.database}.spans FINAL`;
-  // A sweep's runs by run_id (the first column of every sort key), as `baton
-  // sweep` selects them: a `sweep_id = …` filter on spans scans every row (FINAL
-  // included) — 10× slower on 18.16, see BENCHMARKS.md.
-  const runsFilter = sweepId === undefined ? '1' : `sweep_id = ${sqlString(sweepId)}`;
-  const filter = sweepId === undefined ? '1' : `run_id IN (SELECT run_id FROM ${store.database}.runs WHERE ${runsFilter})`;
+  // A sweep's runs by run_id (the first column of every sort key), its members
+  // in sweep_runs as `baton history` selects them: a `sweep_id = …` filter on
+  // spans scans every row (FINAL included) — 10× slower on 18.16, see BENCHMARKS.md.
+  const filter = sweepId === undefined ? '1' : `run_id IN (SELECT run_id FROM ${store.database}.sweep_runs WHERE sweep_id = ${sqlString(sweepId)})`;
   const runFilter = filter;
   const results = await Promise.all([
     store.query(
@@ -37,7 +36,7 @@ export async function sweepAggregate(store: SpanStore, sweepId?: string): Promis
       `SELECT run_id, countIf(handoff_outcome = 'accepted') / countIf(handoff_outcome != '') AS success_rate ` +
         `FROM ${spans} WHERE ${filter} GROUP BY run_id ORDER BY success_rate, run_id LIMIT 20`,
     ),
-    store.query(`SELECT verdict, count() AS runs FROM ${store.database}.runs FINAL WHERE ${runsFilter} GROUP BY verdict ORDER BY verdict`),
+    store.query(`SELECT verdict, count() AS runs FROM ${store.database}.runs FINAL WHERE ${filter} GROUP BY verdict ORDER BY verdict`),
   ]);
   return results.length;
 }

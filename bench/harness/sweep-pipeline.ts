@@ -58,6 +58,7 @@ export async function batchedSweep(
   let previousFlush: Promise<void> = Promise.resolve();
   let runRows: object[] = [];
   let metricRows: object[] = [];
+  let memberRows: object[] = [];
   for (let seed = 1; seed <= seeds; seed++) {
     const columns: RunColumns = {
       runId: `${sweepId}-${seed}`,
@@ -88,16 +89,20 @@ export async function batchedSweep(
     }
     runRows.push(runRow(result, columns, scenario, runHandoffs, '2025-01-01 00:00:00'));
     metricRows.push(...metrics.rows(columns));
+    memberRows.push({ recorded_date: columns.recordedDate, sweep_id: sweepId, run_id: columns.runId, seed });
     if (runRows.length >= 1000) {
       await store.insert('run_metrics', metricRows);
       await store.insert('runs', runRows);
+      await store.insert('sweep_runs', memberRows);
       runRows = [];
       metricRows = [];
+      memberRows = [];
     }
   }
   await sink.flush();
   if (metricRows.length > 0) await store.insert('run_metrics', metricRows);
   if (runRows.length > 0) await store.insert('runs', runRows);
+  if (memberRows.length > 0) await store.insert('sweep_runs', memberRows);
   await sweepReport(store, sweepId);
   return { seeds, handoffs, spans: sink.spansWritten, wallMs: performance.now() - started };
 }

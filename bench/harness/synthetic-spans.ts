@@ -1,3 +1,4 @@
+import { sweepRunsBackfill } from '../../collector/store/migrations.js';
 import { runMetricsStatements } from '../../collector/store/run-metrics-sql.js';
 import { sqlIdentifier } from '../../collector/store/sql.js';
 
@@ -144,6 +145,6 @@ SELECT
   toUInt32(0) AS violations,
   lower(hex(cityHash64(r))) AS event_log_hash
 FROM (SELECT number AS r FROM numbers(${runs}))`;
-  // Their run_metrics rows as `baton migrate` derives them for runs stored before the table existed.
-  return [spansInsert, eventsInsert, runsInsert, ...runMetricsStatements(database, '1')];
+  // Their run_metrics and sweep_runs rows as `baton migrate` derives them for runs stored before those tables existed.
+  return [spansInsert, eventsInsert, runsInsert, ...runMetricsStatements(database, '1'), sweepRunsBackfill(database)];
 }
