@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse, parseDocument } from 'yaml';
 import { parseScenario, type Scenario } from '../scenarios/format/load-scenario.js';
+import { ScenarioError } from '../scenarios/format/scenario-error.js';
 import { UsageError } from './exit-codes.js';
 
 export const SET_HELP = `  --set PATH=VALUE   override a field of the scenario, e.g. network.lossRatio=0.05 or
@@ -47,6 +48,26 @@ export function applyOverrides(scenario: Scenario, overrides: readonly (string |
   const document = parseDocument(scenario.text);
   for (const override of parsed) document.setIn(override.path, document.createNode(override.value));
   const label = `${scenario.file} with ${parsed.map((item) => `--set ${item.text}`).join(' ')}`;
-  const changed = parseScenario(document.toString(), label);
+  const changed = parseOverridden(document.toString(), label, parsed);
   return { ...changed, file: scenario.file, overrides: [...(scenario.overrides ?? []), ...parsed.map((item) => item.text)] };
+}
+
+/**
+ * Parses the overridden text. Its problems name the `--set` they come from and
+ * no line: a line of the rewritten text is not a line of the user's file.
+ */
+function parseOverridden(text: string, label: string, overrides: readonly ScenarioOverride[]): Scenario {
+  try {
+    return parseScenario(text, label);
+  } catch (error) {
+    if (!(error instanceof ScenarioError)) throw error;
+    const issues = error.issues.map(({ path, message }) => {
+      const from = overrides.find((override) => {
+        const set = override.path.join('.');
+        return path === set || set.startsWith(`${path}.`) || path.startsWith(`${set}.`);
+      });
+      return { path, message: from === undefined ? message : `${message} (from --set ${from.text})` };
+    });
+    throw new ScenarioError(label, issues);
+  }
 }

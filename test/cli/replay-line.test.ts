@@ -6,6 +6,7 @@ import { applyOverrides, parseOverride, SET_HELP } from '../../cli/scenario-over
 import { UsageError } from '../../cli/exit-codes.js';
 import { replayArguments, replayCommand } from '../../reports/metrics/invariant-metrics.js';
 import { loadScenarioFile } from '../../scenarios/format/load-scenario.js';
+import type { ScenarioError } from '../../scenarios/format/scenario-error.js';
 import { repoRoot } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'baton-replay-line-'));
@@ -36,6 +37,19 @@ describe('--set', () => {
     const weights = join(dir, 'weights.yaml');
     writeFileSync(weights, 'capability: 0.5\nhealth: 0.2\navailability: 0.2\ncost: 0.1\n');
     expect(() => applyOverrides(loadScenarioFile(file), [`policies.router.weights=${weights}`])).not.toThrow();
+  });
+
+  it("a problem an override makes names that --set, not a line of the rewritten text", () => {
+    let issues: { path: string; message: string; line?: number }[] = [];
+    try {
+      applyOverrides(loadScenarioFile(file), ['network.lossRatio=abc', 'nosuch.path=3']);
+    } catch (error) {
+      issues = (error as ScenarioError).issues;
+    }
+    expect(issues.map(({ path, message, line }) => ({ path, message, line }))).toEqual([
+      { path: 'nosuch', message: 'unknown field (from --set nosuch.path=3)', line: undefined },
+      { path: 'network.lossRatio', message: 'must be number (from --set network.lossRatio=abc)', line: undefined },
+    ]);
   });
 
   it('a value naming a .yaml/.json file that does not exist says so', () => {
