@@ -65,6 +65,9 @@ export function classifyServerError(error: unknown): Failure {
   const message = error instanceof Error ? error.message : String(error);
   if (typeof errno === 'string' && UNREACHABLE_ERRNOS.has(errno)) return 'unreachable';
   if (/socket hang up|Timeout error|other side closed/i.test(message)) return 'unreachable';
+  // An error answer with an empty body: 18.16 shutting down (seen mid-restart, under load). A
+  // query error always says "Code: N", so this is the server, not the statement.
+  if (message.trim() === '') return 'transient';
   // 18.16 answers "Code: 193, e.displayText() = ..."; current versions "Code: 516. DB::Exception: ...".
   const code = Number(/Code: (\d+)/.exec(message)?.[1] ?? NaN);
   if (AUTH_CODES.has(code) || /Authentication failed/i.test(message)) return 'auth';

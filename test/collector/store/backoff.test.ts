@@ -44,6 +44,9 @@ describe('classifyServerError', () => {
     [socketError('ECONNRESET'), 'unreachable'],
     [new Error('socket hang up'), 'unreachable'],
     [new Error('Timeout error.'), 'unreachable'],
+    // An HTTP error answer with an empty body (@clickhouse/client rejects with its text, ''):
+    // 18.16 mid-restart. Not a query error, which always carries a code.
+    [new Error(''), 'transient'],
     // 18.16 wording
     [new Error('Code: 193, e.displayText() = DB::Exception: Wrong password for user baton, e.what() = DB::Exception'), 'auth'],
     [new Error('Code: 192, e.displayText() = DB::Exception: Unknown user nobody, e.what() = DB::Exception'), 'auth'],
