@@ -1,5 +1,5 @@
 import type { Scenario } from '../scenarios/format/load-scenario.js';
-import { AssertionSyntaxError, metricProblem, parseAssertion } from '../reports/assertions.js';
+import { AssertionSyntaxError, assertionProblem } from '../reports/assertions.js';
 
 /**
  * Checks every assertion a run will check, before anything runs or is stored
@@ -12,12 +12,6 @@ export function checkAssertionsUpFront(scenario: Scenario | undefined, expressio
 }
 
 function checkAssertion(where: string, expression: string): void {
-  let problem: string | undefined;
-  try {
-    problem = metricProblem(parseAssertion(expression).metric);
-  } catch (error) {
-    if (!(error instanceof AssertionSyntaxError)) throw error;
-    problem = error.message;
-  }
+  const problem = assertionProblem(expression);
   if (problem) throw new AssertionSyntaxError(`${where}: ${problem}`);
 }

@@ -83,6 +83,19 @@ export function metricProblem(metric: string): string | undefined {
   return `unknown metric "${metric}"; valid metrics: ${[...STATIC_METRICS].sort().join(', ')}, and ${OPEN_RECORDS.map((prefix) => `${prefix}.<key>`).join(', ')}`;
 }
 
+/**
+ * Why `expression` can never be checked — it does not parse, or names no
+ * metric — or undefined when it can. Needs no report: for checks before a run.
+ */
+export function assertionProblem(expression: string): string | undefined {
+  try {
+    return metricProblem(parseAssertion(expression).metric);
+  } catch (error) {
+    if (!(error instanceof AssertionSyntaxError)) throw error;
+    return error.message;
+  }
+}
+
 /** Parts of a report (document) that are not metrics. */
 const NOT_METRICS = ['run', 'invariants', 'verdict', 'wall'];
 

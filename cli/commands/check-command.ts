@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { loadScenarioFile, type Scenario } from '../../scenarios/format/load-scenario.js';
 import { formatIssue, ScenarioError, type ScenarioIssue } from '../../scenarios/format/scenario-error.js';
-import { metricProblem, parseAssertion, AssertionSyntaxError } from '../../reports/assertions.js';
+import { assertionProblem } from '../../reports/assertions.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 
 export const CHECK_HELP = `Usage: baton check <scenario.yaml>...
@@ -23,13 +23,7 @@ export function assertionIssues(scenario: Scenario): ScenarioIssue[] {
   const document = parseDocument(scenario.text, { lineCounter });
   const issues: ScenarioIssue[] = [];
   (scenario.spec.assert ?? []).forEach((expression, index) => {
-    let message: string | undefined;
-    try {
-      message = metricProblem(parseAssertion(expression).metric);
-    } catch (error) {
-      if (!(error instanceof AssertionSyntaxError)) throw error;
-      message = error.message;
-    }
+    const message = assertionProblem(expression);
     if (message === undefined) return;
     const node = document.getIn(['assert', index], true);
     const position = isNode(node) && node.range ? lineCounter.linePos(node.range[0]) : undefined;
