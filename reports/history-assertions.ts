@@ -34,21 +34,24 @@ export function historyMetricProblem(metric: string): string | undefined {
  * any store is opened: a bad assertion is bad input (exit 2) and reads nothing.
  */
 export function parseHistoryAssertions(expressions: readonly string[]): void {
-  for (const expression of expressions) {
-    const { metric } = parseAssertion(expression);
-    const problem = historyMetricProblem(metric);
-    if (problem !== undefined) throw new AssertionSyntaxError(`${problem} (in assertion "${expression.trim()}")`);
-  }
+  for (const expression of expressions) parseHistoryAssertion(expression);
 }
 
-/** Checks each assertion against the history report (names checked by `parseHistoryAssertions`). */
+/** Checks each assertion against the history report. */
 export function checkHistoryAssertions(report: HistoryReport, expressions: readonly string[]): AssertionResult[] {
-  parseHistoryAssertions(expressions);
   return expressions.map((expression) => {
-    const { metric, operator, expected } = parseAssertion(expression);
+    const { metric, operator, expected } = parseHistoryAssertion(expression);
     const actual = historyMetricValue(report, metric);
     return { expression: expression.trim(), metric, operator, expected, actual, passed: compareMetric(actual, operator, expected) };
   });
+}
+
+/** `expression` parsed, once its metric is known to be a history metric. */
+function parseHistoryAssertion(expression: string): ReturnType<typeof parseAssertion> {
+  const parsed = parseAssertion(expression);
+  const problem = historyMetricProblem(parsed.metric);
+  if (problem !== undefined) throw new AssertionSyntaxError(`${problem} (in assertion "${expression.trim()}")`);
+  return parsed;
 }
 
 function historyMetricValue(report: HistoryReport, metric: string): number {
