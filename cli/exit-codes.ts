@@ -18,3 +18,20 @@ export class UsageError extends Error {
     this.name = 'UsageError';
   }
 }
+
+/**
+ * Output files could not be written because the disk or the system failed (a
+ * full disk, an I/O error, a quota; exit code 3). Printed as one line naming
+ * where and why, without a stack. Whatever was stored before stays stored.
+ */
+export class OutputWriteError extends Error {
+  readonly code = 'BATON_ERR_OUTPUT_WRITE';
+  constructor(
+    message: string,
+    /** The system's error code, e.g. ENOSPC. */
+    readonly systemCode: string,
+  ) {
+    super(message);
+    this.name = 'OutputWriteError';
+  }
+}

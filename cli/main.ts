@@ -1,4 +1,4 @@
-import { EXIT, UsageError } from './exit-codes.js';
+import { EXIT, OutputWriteError, UsageError } from './exit-codes.js';
 import { ScenarioError } from '../scenarios/format/scenario-error.js';
 import { AssertionSyntaxError } from '../reports/assertions.js';
 import { StoreError } from '../collector/store/span-store.js';
@@ -90,6 +90,10 @@ export function reportError(error: unknown): number {
   if (code === 'BATON_ERR_CONFIG_CLICKHOUSE_URL' || code === 'BATON_ERR_SWEEP_NOT_FOUND') {
     process.stderr.write(`baton: ${message}\n`);
     return EXIT.badInput;
+  }
+  if (error instanceof OutputWriteError) {
+    process.stderr.write(`baton: ${message}\n`);
+    return EXIT.infrastructure;
   }
   if (error instanceof StoreError) {
     process.stderr.write(`baton: storage error [${error.code}]: ${message}\n`);

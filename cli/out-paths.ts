@@ -1,6 +1,6 @@
 import { accessSync, constants, statSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
-import { UsageError } from './exit-codes.js';
+import { OutputWriteError, UsageError } from './exit-codes.js';
 
 /**
  * Checks, before anything runs, that `path` (the value of `flag`) can be the
@@ -43,22 +43,30 @@ export function checkOutFile(flag: string, path: string): void {
 }
 
 /**
- * Runs `write` (the mkdir and writes of output files into `dir`): a failure
- * the user can fix (permissions, a file in the way, a read-only file system)
- * becomes a one-line UsageError naming `dir` and the reason instead of a stack.
+ * Runs `write` (the mkdir and writes of output files into `dir`, or of one
+ * file), so that its failure is one line naming `dir` and the reason instead
+ * of a stack: a UsageError (exit 2) when the user can fix the path
+ * (permissions, a file in the way, a read-only file system), an
+ * OutputWriteError (exit 3) when the disk or the system failed (full disk,
+ * I/O error, quota, too many open files). Anything else passes through.
  */
 export function writingTo<T>(dir: string, write: () => T): T {
   try {
     return write();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? '';
-    if (PATH_ERRORS.includes(code)) throw new UsageError(`cannot write to ${dir}: ${(error as Error).message}`);
+    const message = `cannot write to ${dir}: ${(error as Error).message}`;
+    if (PATH_ERRORS.includes(code)) throw new UsageError(message);
+    if (SYSTEM_ERRORS.includes(code)) throw new OutputWriteError(message, code);
     throw error;
   }
 }
 
 /** File-system errors that say the path is unusable (not that the disk or the system failed). */
 const PATH_ERRORS = ['EACCES', 'EPERM', 'EEXIST', 'ENOTDIR', 'EISDIR', 'EROFS', 'ENOENT', 'ENAMETOOLONG', 'ELOOP'];
+
+/** File-system errors that say the disk or the system failed, not the path. */
+const SYSTEM_ERRORS = ['ENOSPC', 'EDQUOT', 'EIO', 'EFBIG', 'EMFILE', 'ENFILE', 'ENOMEM'];
 
 /** What is at `current` (a prefix of `path`), or undefined when nothing is. */
 function entryAt(flag: string, path: string, current: string): Stats | undefined {

@@ -14,6 +14,7 @@ import { computeRunReport } from '../../reports/run-report.js';
 import { checkAssertions } from '../../reports/assertions.js';
 import type { ReportDocument } from '../../reports/render/report-document.js';
 import { writeReportFiles } from './report-files.js';
+import { writingTo } from '../out-paths.js';
 import { isHandoffSpan, runRow, violationRows } from './run-rows.js';
 import { EXIT } from '../exit-codes.js';
 import { BATON_VERSION } from '../version.js';
@@ -110,7 +111,7 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
       spansStored: sink.spansWritten,
     },
   };
-  if (request.outDir) writeReportFiles(request.outDir, document);
+  if (request.outDir) writingTo(request.outDir, () => writeReportFiles(request.outDir!, document));
   return { document, simulation, exitCode: document.verdict.exitCode };
 }
 

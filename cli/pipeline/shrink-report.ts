@@ -5,6 +5,7 @@ import { simulationOptions, type Scenario } from '../../scenarios/format/load-sc
 import { SeededRandom } from '../../simulator/random/seeded-random.js';
 import { DEFAULT_SHRINK_RUNS_MAX, shrinkFaultPlan, type ShrinkResult } from '../../simulator/shrink/shrink-plan.js';
 import { EXIT, UsageError } from '../exit-codes.js';
+import { writingTo } from '../out-paths.js';
 
 /** Flags of `baton replay` that drive shrinking. */
 export const SHRINK_OPTIONS = {
@@ -71,7 +72,8 @@ export async function shrinkCommandPart(request: {
       `(${result.runs} runs)\n  ${result.violation.story}\n\n${yaml}`,
   );
   if (values['shrink-out']) {
-    writeFileSync(values['shrink-out'], yaml);
+    const file = values['shrink-out'];
+    writingTo(file, () => writeFileSync(file, yaml));
     out.write(`\nwritten to ${values['shrink-out']}; run it with: baton run ${values['shrink-out']} --seed ${seed}\n`);
   }
   return EXIT.verdictFailed;

@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { leafNames, metricProblem } from '../../reports/assertions.js';
-import { UsageError } from '../../cli/exit-codes.js';
+import { OutputWriteError, UsageError } from '../../cli/exit-codes.js';
 import { checkOutDir, checkOutFile, writingTo } from '../../cli/out-paths.js';
 import { repoRoot } from '../support/cli.js';
 import { batonInProcess } from './support/in-process.js';
@@ -108,15 +108,53 @@ describe('--out is checked before anything runs', () => {
     for (const path of [work, join(work, 'dir') + '/', join(file, 'x.yaml'), join(work, 'nowhere', 'x.yaml'), '']) expect(() => checkOutFile('--shrink-out', path), path).toThrow(UsageError);
   });
 
-  it('a failing write says which directory and why, in one line; other failures pass through', () => {
+  it('a failing write says which directory and why, in one line: a path problem is bad input, a failed disk infrastructure; other failures pass through', () => {
     const file = join(work, 'plain');
     writeFileSync(file, '');
     expect(() => writingTo(file, () => mkdirSync(file, { recursive: true }))).toThrow(new UsageError(`cannot write to ${file}: EEXIST: file already exists, mkdir '${file}'`));
-    const full = Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+    const full = () => writingTo(file, () => writeFileSync('/dev/full', 'x'));
+    expect(full).toThrow(OutputWriteError);
+    expect(full).toThrow(`cannot write to ${file}: ENOSPC: no space left on device, write`);
+    const bug = new TypeError('x is not a function');
     expect(() =>
       writingTo(file, () => {
-        throw full;
+        throw bug;
       }),
-    ).toThrow(full);
+    ).toThrow(bug);
+  });
+
+  it('run, replay --shrink-out, sweep, compare, report and history: a full disk under the output files is exit 3 with one line naming it; the run stays stored', async () => {
+    // A file the command writes is a link to /dev/full: every write to it fails with ENOSPC.
+    const fullOut = (name: string) => {
+      const dir = mkdtempSync(join(work, 'full-'));
+      symlinkSync('/dev/full', join(dir, name));
+      return dir;
+    };
+    const dataDir = join(work, 'full-store');
+    const runOut = fullOut('report.json');
+    const run = await baton('run', scenario, '--seed', '5', '--data-dir', dataDir, '--out', runOut);
+    expect([run.code, run.stderr]).toEqual([3, `baton: cannot write to ${runOut}: ENOSPC: no space left on device, write\n`]);
+    expect(await storedRuns(dataDir)).toBe(1);
+    const runId = JSON.parse((await baton('history', '--data-dir', dataDir, '--format', 'json', '--out', join(work, 'history'))).stdout).worstRuns[0].runId;
+    const cases: [string[], string][] = [
+      [['replay', scenario, '--seed', '5', '--data-dir', dataDir], 'report.json'],
+      [['sweep', scenario, '--seeds', '1..2', '--jobs', '1', '--data-dir', dataDir], 'sweep.json'],
+      [['compare', scenario, '--seeds', '1..2', '--set', 'network.lossRatio=0', '--set', 'network.lossRatio=0.05', '--data-dir', dataDir], 'comparison.json'],
+      [['report', runId, '--data-dir', dataDir], 'report.json'],
+      [['history', '--format', 'json', '--data-dir', dataDir], 'history.json'],
+    ];
+    for (const [args, name] of cases) {
+      const out = fullOut(name);
+      const result = await baton(...args, '--out', out);
+      // Progress lines may come first (sweep, compare); the error is the last line, with no stack.
+      expect([result.code, result.stderr.split('\n').slice(-2).join('\n')], args[0]).toEqual([3, `baton: cannot write to ${out}: ENOSPC: no space left on device, write\n`]);
+      expect(result.stderr, args[0]).not.toMatch(/^\s+at /m);
+    }
+    expect(await storedRuns(dataDir)).toBeGreaterThanOrEqual(3);
+    const shrinkFile = join(fullOut('x'), 'shrunk.yaml');
+    symlinkSync('/dev/full', shrinkFile);
+    const naive = join(repoRoot, 'scenarios', 'crash-mid-handoff-naive.yaml'); // seed 1 violates an invariant: there is a plan to shrink
+    const shrink = await baton('replay', naive, '--seed', '1', '--shrink', '--shrink-out', shrinkFile, '--data-dir', dataDir);
+    expect([shrink.code, shrink.stderr]).toEqual([3, `baton: cannot write to ${shrinkFile}: ENOSPC: no space left on device, write\n`]);
   });
 });
