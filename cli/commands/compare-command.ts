@@ -15,6 +15,7 @@ import { applyOverrides, SET_HELP } from '../scenario-overrides.js';
 import { UsageError } from '../exit-codes.js';
 import { openStore, STORE_HELP, STORE_OPTIONS } from '../store-option.js';
 import { checkOutDir, writingTo } from '../out-paths.js';
+import { checkAssertionsUpFront } from '../assertion-checks.js';
 
 export const COMPARE_HELP = `Usage: baton compare <scenario.yaml> --set PATH=A --set PATH=B [options]
        baton compare <a.yaml> <b.yaml> [options]
@@ -164,17 +165,21 @@ export async function compareCommand(argv: string[], out: NodeJS.WriteStream): P
   if (resamples !== undefined && (!Number.isInteger(resamples) || resamples < 100 || resamples > 1_000_000)) {
     throw new UsageError(`--resamples must be an integer from 100 to 1000000, got "${values.resamples}"`);
   }
+  if (values.sweeps && positionals.length !== 2) throw new UsageError(`baton compare --sweeps takes two sweep ids\n\n${COMPARE_HELP}`);
+  if (values.metric) checkMetrics(values.metric);
+  // Before anything runs or is stored: both variants load, and their assert: blocks parse.
+  const variants = values.sweeps ? undefined : variantsOf(positionals, values.set ?? [], values.common ?? []);
+  for (const variant of variants ?? []) checkAssertionsUpFront(variant.scenario, undefined);
   if (values.out !== undefined) checkOutDir('--out', values.out);
   const store = await openStore(values);
   try {
     let comparison: Comparison;
     let labels: [string, string];
-    if (values.sweeps) {
-      if (positionals.length !== 2) throw new UsageError(`baton compare --sweeps takes two sweep ids\n\n${COMPARE_HELP}`);
+    if (variants === undefined) {
       labels = [`sweep ${positionals[0]}`, `sweep ${positionals[1]}`];
       comparison = await compareSweeps({ store, a: positionals[0], b: positionals[1], metrics: values.metric, resamples });
     } else {
-      const [a, b] = variantsOf(positionals, values.set ?? [], values.common ?? []);
+      const [a, b] = variants;
       labels = [a.label, b.label];
       comparison = await compareVariants({ store, a, b, seeds, metrics: values.metric, resamples });
     }

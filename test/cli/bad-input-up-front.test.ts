@@ -25,7 +25,7 @@ async function storedRuns(dataDir: string): Promise<number> {
 }
 
 describe('assertions are checked before anything runs', () => {
-  it('run, sweep and replay: a bad --assert or assert: line exits 2 and stores nothing', async () => {
+  it('run, sweep, replay and compare: a bad --assert or assert: line (or compare --metric) exits 2 and stores nothing', async () => {
     const dataDir = join(work, 'bad-assert-store');
     const bad = join(work, 'bad-assert.yaml');
     writeFileSync(bad, readFileSync(scenario, 'utf8').replace('  - workflows.completed >= 1', '  - workflows.completed >= 1\n  - handoffs.sucessRate >= 0.9'));
@@ -37,6 +37,9 @@ describe('assertions are checked before anything runs', () => {
       { args: ['sweep', scenario, '--seeds', '1..2', '--jobs', '1', '--assert', 'foo.bar > 1'], message: unknown },
       { args: ['sweep', bad, '--seeds', '1..2', '--jobs', '1'], message: /bad-assert\.yaml: assert\.\d+: unknown metric "handoffs\.sucessRate"/ },
       { args: ['replay', scenario, '--seed', '5', '--assert', 'foo.bar > 1'], message: unknown },
+      { args: ['compare', scenario, bad, '--seeds', '1..2'], message: /bad-assert\.yaml: assert\.\d+: unknown metric "handoffs\.sucessRate"/ },
+      { args: ['compare', bad, '--seeds', '1..2', '--set', 'network.lossRatio=0', '--set', 'network.lossRatio=0.05'], message: /bad-assert\.yaml: assert\.\d+: unknown metric/ },
+      { args: ['compare', scenario, '--seeds', '1..2', '--set', 'network.lossRatio=0', '--set', 'network.lossRatio=0.05', '--metric', 'foo.bar'], message: /^baton: --metric: unknown metric "foo\.bar"/ },
     ];
     const results: Awaited<ReturnType<typeof baton>>[] = [];
     for (const { args } of cases) results.push(await baton(...args, '--data-dir', dataDir, '--out', join(work, 'bad-assert-out')));
