@@ -54,7 +54,7 @@ const zero = { p50: 0, p95: 0, p99: 0, max: 0 };
 /** The metric names every report has, from an empty report's shape. */
 const STATIC_METRICS: readonly string[] = [
   ...leafNames({
-    workflows: { total: 0, completed: 0, partial: 0, failed: 0, durationMs: zero, activeMax: 0, spanMs: 0 },
+    workflows: { total: 0, completed: 0, partial: 0, failed: 0, unfinished: 0, durationMs: zero, activeMax: 0, spanMs: 0 },
     handoffs: { total: 0, succeeded: 0, failed: 0, successRate: 0, latencyMs: zero, byPair: [], failuresByPhase: {}, attempts: { total: 0, distribution: {} } },
     coordination: {
       overheadRatio: 0, workflowMs: 0, coordinationMs: 0,

@@ -105,15 +105,19 @@ export async function simulate(options: SimulationOptions, tracer: Tracer): Prom
     for (const run of runs) run.catch((error: unknown) => violations.push(harnessViolation(error, options.seed, nowMs())));
   });
 
+  let stoppedBy: string | undefined;
   try {
     await kernel.run();
   } catch (error) {
     violations.push(harnessViolation(error, options.seed, nowMs()));
+    stoppedBy = error instanceof SimLimitError ? `at its ${error.kind === 'events' ? 'event' : 'time'} limit` : 'on an error';
   }
   const endMs = nowMs();
   for (const checker of watch.checkers) {
-    for (const violation of checker.finish(endMs)) violations.push({ ...violation, seed: options.seed });
+    for (const violation of checker.finish(endMs, stoppedBy)) violations.push({ ...violation, seed: options.seed });
   }
+  // Workflows still running (a deadlock, a limit) end their spans as `unfinished`, so the report counts them.
+  for (const supervisor of supervisors) supervisor.endUnfinished();
   endSimulationSpan(spans, simulationSpan, violations.length);
   outcomes.sort((a, b) => (a.workflowId < b.workflowId ? -1 : 1));
   const faultsInjected = Object.values(faultsByKind).reduce((sum, count) => sum + count, 0);

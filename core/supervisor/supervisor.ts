@@ -73,6 +73,9 @@ export interface SupervisorOptions {
  * checkpoints after each phase, and ends the workflow with a graceful
  * degradation summary. Several instances may race for the same workflow.
  */
+/** `baton.outcome` and `error.type` of a workflow span ended by `endUnfinished` (the host stopped first). */
+export const UNFINISHED = 'unfinished';
+
 export class Supervisor {
   readonly node: string;
   private readonly spans: SpanClock;
@@ -139,6 +142,20 @@ export class Supervisor {
       this.active.set(instance.workflowId, workflow);
       this.advance(workflow);
     });
+  }
+
+  /**
+   * Ends the span of every workflow still running, at the clock's time, with
+   * outcome and `error.type` `unfinished`: for a host that stops while work is
+   * in flight (a deadlock, a simulation limit), so that its telemetry counts
+   * the workflow instead of losing its span. Records no event; the outcome
+   * promises stay pending. Returns how many workflows it ended.
+   */
+  endUnfinished(): number {
+    const unfinished = [...this.active.values()];
+    this.active.clear();
+    for (const workflow of unfinished) this.spans.end(workflow.span, { [ATTR.outcome]: UNFINISHED }, UNFINISHED);
+    return unfinished.length;
   }
 
   private onMessage(message: Message): void {

@@ -8,8 +8,14 @@ export interface WorkflowMetrics {
   completed: number;
   /** `error.type` = partial. */
   partial: number;
-  /** Everything else. */
+  /** Everything else (unfinished included). */
   failed: number;
+  /**
+   * Of `failed`: still running when the run ended (a deadlock or a limit), so
+   * the simulator ended its span (`error.type` = unfinished); its duration runs
+   * to that end.
+   */
+  unfinished: number;
   durationMs: Percentiles;
   /** Most workflows running at once (at some workflow's start). */
   activeMax: number;
@@ -51,7 +57,7 @@ export interface BudgetMetrics {
 export const workflowSql = {
   outcomes: (s: RunScope) =>
     `SELECT count() AS total, countIf(error_type = '') AS completed, countIf(error_type = 'partial') AS partial, ` +
-    `max(end_ns) - min(start_ns) AS span_ns, ${percentilesSql('duration_ns')} FROM ${s.spans} WHERE ${s.where} AND operation = 'invoke_workflow'`,
+    `countIf(error_type = 'unfinished') AS unfinished, max(end_ns) - min(start_ns) AS span_ns, ${percentilesSql('duration_ns')} FROM ${s.spans} WHERE ${s.where} AND operation = 'invoke_workflow'`,
   activeMax: (s: RunScope) =>
     `SELECT max(active) AS active_max FROM (SELECT started_ns, countIf(other_start_ns <= started_ns AND other_end_ns > started_ns) AS active FROM ` +
     `(SELECT run_id, start_ns AS started_ns FROM ${s.spans} WHERE ${s.where} AND operation = 'invoke_workflow') AS lhs ALL INNER JOIN ` +
@@ -100,6 +106,7 @@ export async function workflowMetrics(
       completed,
       partial,
       failed: total - completed - partial,
+      unfinished: num(outcome.unfinished),
       durationMs: percentilesOf(outcome, total),
       activeMax: total === 0 ? 0 : num(activeRows[0]?.active_max),
       spanMs: total === 0 ? 0 : nsToMs(outcome.span_ns),

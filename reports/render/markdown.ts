@@ -1,4 +1,4 @@
-import type { ReportDocument } from './report-document.js';
+import { unfinishedNote, type ReportDocument } from './report-document.js';
 
 const fmt = (value: number, digits = 1): string => value.toFixed(digits);
 const pct = (ratio: number): string => `${(ratio * 100).toFixed(2)}%`;
@@ -14,7 +14,7 @@ export function renderMarkdown(doc: ReportDocument): string {
   lines.push(`# baton run ${doc.run.id}: ${mark}`, '');
   lines.push(`Scenario \`${doc.run.scenario}\`, seed ${doc.run.seed}, baton ${doc.run.batonVersion}. Times are virtual milliseconds.`, '');
   lines.push('| metric | value |', '|---|---|');
-  lines.push(`| workflows completed | ${doc.workflows.completed} / ${doc.workflows.total} (partial ${doc.workflows.partial}, failed ${doc.workflows.failed}) |`);
+  lines.push(`| workflows completed | ${doc.workflows.completed} / ${doc.workflows.total} (partial ${doc.workflows.partial}, failed ${doc.workflows.failed}${unfinishedNote(doc.workflows.unfinished)}) |`);
   lines.push(`| workflow duration p50 / p95 / p99 | ${fmt(doc.workflows.durationMs.p50)} / ${fmt(doc.workflows.durationMs.p95)} / ${fmt(doc.workflows.durationMs.p99)} ms |`);
   lines.push(`| handoffs succeeded | ${doc.handoffs.succeeded} / ${doc.handoffs.total} |`);
   lines.push(`| handoff success rate | ${pct(doc.handoffs.successRate)} |`);

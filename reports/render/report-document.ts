@@ -22,3 +22,8 @@ export interface ReportDocument extends RunReport {
 export function renderJson(document: ReportDocument): string {
   return `${JSON.stringify(document, null, 2)}\n`;
 }
+
+/** ": N unfinished" after a failed count when workflows were still running at the end, else nothing. */
+export function unfinishedNote(unfinished: number): string {
+  return unfinished > 0 ? `: ${unfinished} unfinished` : '';
+}

@@ -1,4 +1,4 @@
-import type { ReportDocument } from './report-document.js';
+import { unfinishedNote, type ReportDocument } from './report-document.js';
 
 const pct = (ratio: number): string => `${(ratio * 100).toFixed(2)}%`;
 const ms = (value: number): string => value.toFixed(1);
@@ -14,7 +14,7 @@ export function renderTerminal(doc: ReportDocument, colour: boolean): string {
   const duration = doc.workflows.durationMs;
   const lines = [
     bold(`baton run ${doc.run.id}  ${doc.run.scenario}  seed ${doc.run.seed}`),
-    row('workflows completed', `${doc.workflows.completed}/${doc.workflows.total}  (partial ${doc.workflows.partial}, failed ${doc.workflows.failed})`),
+    row('workflows completed', `${doc.workflows.completed}/${doc.workflows.total}  (partial ${doc.workflows.partial}, failed ${doc.workflows.failed}${unfinishedNote(doc.workflows.unfinished)})`),
     row('workflow duration p50/p99', `${ms(duration.p50)} / ${ms(duration.p99)} ms (virtual)`),
     row('handoffs attempted / succeeded', `${doc.handoffs.total} / ${doc.handoffs.succeeded}`),
     row('handoff success rate', good(doc.handoffs.failed === 0, pct(doc.handoffs.successRate))),

@@ -5,7 +5,8 @@ import { TraceIndex, type Checker, type Violation, type WorldEvent } from './vio
  * Liveness: every workflow reaches a terminal state, and once the faults are
  * healed it does so within `boundMs` (from the healing, or from its start when
  * it started later). A workflow still running when the simulation has nothing
- * left to do is a deadlock.
+ * left to do is a deadlock; one still running when a limit stopped the run is
+ * reported as cut short there.
  */
 export class LivenessChecker implements Checker {
   readonly name = 'liveness';
@@ -39,13 +40,15 @@ export class LivenessChecker implements Checker {
     });
   }
 
-  finish(atMs: number): Omit<Violation, 'seed'>[] {
+  finish(atMs: number, stoppedBy?: string): Omit<Violation, 'seed'>[] {
+    // Still running with nothing left to do is a deadlock; a run stopped early only cut the workflow short.
+    const when = stoppedBy === undefined ? 'the simulation had nothing left to do (deadlock)' : `the simulation stopped ${stoppedBy}`;
     const stuck = [...this.running.keys()].map((workflowId) => ({
       checker: this.name,
       classification: 'liveness' as const,
       atMs,
       traceId: this.traces.of(workflowId),
-      story: `workflow ${workflowId} was still running when the simulation had nothing left to do (deadlock)`,
+      story: `workflow ${workflowId} was still running when ${when}`,
     }));
     return [...this.violations, ...stuck];
   }

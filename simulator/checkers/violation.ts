@@ -37,7 +37,12 @@ export interface Checker {
   readonly name: string;
   observe(event: CoreEvent, atMs: number): void;
   observeWorld?(event: WorldEvent, atMs: number): void;
-  finish(atMs: number): Omit<Violation, 'seed'>[];
+  /**
+   * The violations, at the end of the run (virtual time `atMs`). `stoppedBy`
+   * says why the run stopped early ("at its event limit", "on an error"), and
+   * is undefined when it ran until nothing was left to do.
+   */
+  finish(atMs: number, stoppedBy?: string): Omit<Violation, 'seed'>[];
 }
 
 /** Trace ids of workflows, learnt from `workflow.started`; most checkers need them. */

@@ -73,4 +73,38 @@ describe('simulate (spine)', () => {
     const { result } = await run(options);
     expect(result.violations.some((violation) => violation.checker === 'limits' && /event limit/.test(violation.story))).toBe(true);
   });
+
+  it('a run cut by its event limit: each workflow still running is a liveness violation that says so (not a deadlock), and its span ends as unfinished', async () => {
+    const options = pipeline(5);
+    options.limits = { eventsMax: 300 };
+    const { result, spans } = await run(options);
+    const workflowSpans = spans.filter((span) => span.attributes['gen_ai.operation.name'] === 'invoke_workflow');
+    const started = result.log.entries.filter((entry) => entry.text.startsWith('core.workflow.started')).length;
+    const finished = result.log.entries.filter((entry) => entry.text.startsWith('core.workflow.finished')).length;
+    expect(started).toBeGreaterThan(finished);
+    // Every started workflow has a span; those cut short end at the run's end as unfinished.
+    expect(workflowSpans).toHaveLength(started);
+    const unfinished = workflowSpans.filter((span) => span.attributes['error.type'] === 'unfinished');
+    expect(unfinished).toHaveLength(started - finished);
+    // They end when the run ends: the latest end of any span (the simulation's own span ends then too).
+    const latestEnd = spans.map((span) => span.endTime).reduce((a, b) => (b[0] > a[0] || (b[0] === a[0] && b[1] > a[1]) ? b : a));
+    for (const span of unfinished) {
+      expect(span.attributes['baton.outcome']).toBe('unfinished');
+      expect(span.endTime).toEqual(latestEnd);
+    }
+    const stuck = result.violations.filter((violation) => violation.checker === 'liveness');
+    expect(stuck).toHaveLength(started - finished);
+    for (const violation of stuck) expect(violation.story).toMatch(/^workflow wf-\d{4} was still running when the simulation stopped at its event limit$/);
+  });
+
+  it('a deadlock: the workflows still running when nothing is left to do are deadlock violations and unfinished spans; the event log is as before', async () => {
+    const scenario = loadScenarioFile('scenarios/circular-deadlock-naive.yaml');
+    const { result, spans } = await run(simulationOptions(scenario, 1));
+    const workflowSpans = spans.filter((span) => span.attributes['gen_ai.operation.name'] === 'invoke_workflow');
+    expect(workflowSpans.map((span) => span.attributes['error.type'])).toEqual(['unfinished', 'unfinished', 'unfinished']);
+    expect(result.violations.map((violation) => violation.story)).toEqual(
+      ['wf-0001', 'wf-0002', 'wf-0003'].map((id) => `workflow ${id} was still running when the simulation had nothing left to do (deadlock)`),
+    );
+    expect(result.log.entries.some((entry) => entry.text.includes('unfinished'))).toBe(false);
+  });
 });

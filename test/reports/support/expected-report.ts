@@ -133,6 +133,7 @@ export function expectedReport(fixture: SpanFixture) {
       completed: workflows.filter((s) => s.error_type === '').length,
       partial: workflows.filter((s) => s.error_type === 'partial').length,
       failed: workflows.filter((s) => s.error_type !== '' && s.error_type !== 'partial').length,
+      unfinished: workflows.filter((s) => s.error_type === 'unfinished').length,
       durationMs: percentiles(workflows.map(dur)),
       activeMax,
       spanMs: ms(Number(workflows.map((w) => BigInt(w.end_ns)).reduce((a, b) => (b > a ? b : a)) - workflows.map((w) => BigInt(w.start_ns)).reduce((a, b) => (b < a ? b : a)))),

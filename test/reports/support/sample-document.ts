@@ -9,7 +9,7 @@ export function documentWith(options: { failAssertion?: boolean; violation?: boo
   const successRate = 0.9;
   return {
     run: { id: 'r1', scenario: 'sample', seed: 7, batonVersion: '0.1.0', configHash: 'c', eventLogHash: 'e' },
-    workflows: { total: 2, completed: 2, partial: 0, failed: 0, durationMs: { p50: 10, p95: 20, p99: 20, max: 20 }, activeMax: 2, spanMs: 30 },
+    workflows: { total: 2, completed: 2, partial: 0, failed: 0, unfinished: 0, durationMs: { p50: 10, p95: 20, p99: 20, max: 20 }, activeMax: 2, spanMs: 30 },
     handoffs: {
       total: 10, succeeded: 9, failed: 1, successRate, latencyMs: { p50: 5, p95: 9, p99: 9.5, max: 10 },
       byPair: [{ source: 'a', target: 'b', total: 10, succeeded: 9, failed: 1, successRate, latencyMs: { p50: 5, p95: 9, p99: 9.5, max: 10 } }],

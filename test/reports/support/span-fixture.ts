@@ -48,7 +48,7 @@ export function buildFixture(runId: string, seed: number, workflows = 14): SpanF
     const trace = hex(32);
     const startMs = index * 900 + int(0, 400);
     const durationMs = int(2_000, 20_000) + random();
-    const outcome = random() < 0.7 ? '' : random() < 0.6 ? 'partial' : 'failed';
+    const outcome = random() < 0.7 ? '' : random() < 0.6 ? 'partial' : index % 2 === 0 ? 'unfinished' : 'failed';
     const workflowId = `wf-${String(index + 1).padStart(4, '0')}`;
     const workflow = span({
       trace_id: trace, startMs, durationMs, name: 'invoke_workflow research', operation: 'invoke_workflow', workflow_id: workflowId,
