@@ -33,6 +33,8 @@ interface Flight {
   checkpointKey: string;
   /** Unique per send (`node#epoch#n`): only this send's record is rolled back by it. */
   token: string;
+  /** Offers published so far, to every target tried: the handoff span's `baton.handoff.attempt`. */
+  attempts: number;
 }
 
 /**
@@ -115,13 +117,13 @@ export class HandoffSender {
     if (!this.isCurrent(epoch)) return undefined;
     if (recorded.status === 'unavailable') {
       // Without its durable record a two-phase handoff cannot be recovered: it does not start.
-      this.spans.end(span, { [ATTR.handoffOutcome]: 'failed', [ATTR.handoffPhase]: 'preparing' }, 'record_unavailable');
+      this.spans.end(span, { [ATTR.handoffAttempt]: 0, [ATTR.handoffOutcome]: 'failed', [ATTR.handoffPhase]: 'preparing' }, 'record_unavailable');
       return { outcome: 'failed', reason: 'record_unavailable' };
     }
     if (recorded.status === 'accepted') {
       // Already handed off by an earlier attempt of the source task: idempotent, nothing to send.
       const acceptedBy = recorded.record?.acceptedBy ?? route.targetAgent;
-      this.spans.end(span, { [ATTR.handoffOutcome]: 'accepted', [ATTR.handoffPhase]: 'accepted', [ATTR.handoffAcceptedBy]: acceptedBy });
+      this.spans.end(span, { [ATTR.handoffAttempt]: 0, [ATTR.handoffOutcome]: 'accepted', [ATTR.handoffPhase]: 'accepted', [ATTR.handoffAcceptedBy]: acceptedBy });
       return { outcome: 'accepted', acceptedBy };
     }
     this.inFlight.set(body.handoffId, { workflowId: body.workflowId, fragmentIds, preparedBy: token });
@@ -133,7 +135,7 @@ export class HandoffSender {
     if (!this.isCurrent(epoch)) return undefined;
     if (prepared.fragmentIds.length > 0) this.phase(body, route.targetAgent, 'context-written');
     this.describe(span, prepared.envelope);
-    const flight: Flight = { envelope: prepared.envelope, body: prepared.body, route, span, epoch, checkpointKey, token };
+    const flight: Flight = { envelope: prepared.envelope, body: prepared.body, route, span, epoch, checkpointKey, token, attempts: 0 };
     const result = await this.exchange(flight);
     if (result === undefined) return undefined;
     const finished = await this.finish(flight, result);
@@ -198,6 +200,7 @@ export class HandoffSender {
     const backoffStream = this.env.random.stream(`backoff/${this.node}`);
     let recoveries = 0;
     for (let attempt = 1; attempt <= attemptsMax; attempt++) {
+      flight.attempts++;
       const attemptSpan = this.spans.start(SPAN.handoffAttempt, flight.span, {
         [ATTR.coordinationKind]: 'handoff',
         [ATTR.handoffId]: flight.envelope.handoffId,
@@ -243,7 +246,7 @@ export class HandoffSender {
   private async finish(flight: Flight, result: HandoffSendResult): Promise<HandoffSendResult | undefined> {
     const { envelope, span } = flight;
     if (result.outcome === 'accepted') {
-      this.spans.end(span, { [ATTR.handoffOutcome]: 'accepted', [ATTR.handoffPhase]: 'accepted', [ATTR.handoffAcceptedBy]: result.acceptedBy ?? '' });
+      this.spans.end(span, { [ATTR.handoffAttempt]: flight.attempts, [ATTR.handoffOutcome]: 'accepted', [ATTR.handoffPhase]: 'accepted', [ATTR.handoffAcceptedBy]: result.acceptedBy ?? '' });
       return result;
     }
     const reason = result.reason ?? result.outcome;
@@ -252,19 +255,19 @@ export class HandoffSender {
     if (!this.isCurrent(flight.epoch)) return undefined;
     if (settled.status === 'preparing' && settled.record !== undefined && settled.record.preparedBy !== flight.token) {
       // A newer send of the same handoff (a retried source task) owns the record now; it closes the handoff.
-      this.spans.end(span, { [ATTR.handoffOutcome]: 'rolled_back', [ATTR.handoffPhase]: 'superseded' }, reason);
+      this.spans.end(span, { [ATTR.handoffAttempt]: flight.attempts, [ATTR.handoffOutcome]: 'rolled_back', [ATTR.handoffPhase]: 'superseded' }, reason);
       return { outcome: 'rolled_back', reason: 'superseded' };
     }
     if (settled.status === 'accepted') {
       // The target accepted and its ACK was lost: "accepted but source unaware, proceed normally".
-      this.spans.end(span, { [ATTR.handoffOutcome]: 'accepted', [ATTR.handoffPhase]: 'accepted' });
+      this.spans.end(span, { [ATTR.handoffAttempt]: flight.attempts, [ATTR.handoffOutcome]: 'accepted', [ATTR.handoffPhase]: 'accepted' });
       return { outcome: 'accepted', acceptedBy: settled.record?.acceptedBy ?? flight.route.targetAgent };
     }
     // Rolled back here, or already by the supervisor (which recorded it).
     if (settled.moved || settled.status !== 'rolled_back') {
       await rollBackContext(this.env, envelope.workflowId, envelope.handoffId, settled.record?.fragmentIds ?? envelope.memory.sharedFragmentIds, reason);
     }
-    this.spans.end(span, { [ATTR.handoffOutcome]: 'rolled_back', [ATTR.handoffPhase]: 'rolled_back' }, reason);
+    this.spans.end(span, { [ATTR.handoffAttempt]: flight.attempts, [ATTR.handoffOutcome]: 'rolled_back', [ATTR.handoffPhase]: 'rolled_back' }, reason);
     return { outcome: 'rolled_back', reason };
   }
 

@@ -27,6 +27,20 @@ describe('simulate (spine)', () => {
     expect(result.violations.filter((violation) => violation.classification === 'correctness')).toEqual([]);
   });
 
+  it('two-phase handoffs: a handoff span counts the offers it published (its attempt spans), so attempts and resent context are reported', async () => {
+    const { spans } = await run(pipeline(42));
+    const handoffs = spans.filter((span) => span.attributes['baton.handoff.outcome'] !== undefined);
+    const offers = new Map<string, number>();
+    for (const span of spans.filter((span) => span.name === 'baton.handoff.attempt')) {
+      const parent = span.parentSpanContext?.spanId ?? '';
+      offers.set(parent, (offers.get(parent) ?? 0) + 1);
+    }
+    expect(handoffs.length).toBeGreaterThan(40);
+    for (const span of handoffs) expect(span.attributes['baton.handoff.attempt'], span.name).toBe(offers.get(span.spanContext().spanId) ?? 0);
+    // Seed 42 retries some offers: more offers than handoffs.
+    expect([...offers.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(handoffs.length);
+  });
+
   it('gives the same event log and spans for the same seed, different ones for another seed', async () => {
     const first = await run(pipeline(42));
     const second = await run(pipeline(42));
