@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { parse, parseDocument } from 'yaml';
+import { isCollection, parse, parseDocument, type Document } from 'yaml';
 import { parseScenario, type Scenario } from '../scenarios/format/load-scenario.js';
 import { ScenarioError } from '../scenarios/format/scenario-error.js';
 import { UsageError } from './exit-codes.js';
@@ -46,7 +46,14 @@ export function applyOverrides(scenario: Scenario, overrides: readonly (string |
   if (overrides.length === 0) return scenario;
   const parsed = overrides.map((item) => (typeof item === 'string' ? parseOverride(item) : item));
   const document = parseDocument(scenario.text);
-  for (const override of parsed) document.setIn(override.path, document.createNode(override.value));
+  for (const override of parsed) {
+    try {
+      document.setIn(override.path, document.createNode(override.value));
+    } catch (error) {
+      // The yaml library refuses a path through a scalar ("Expected YAML collection at name").
+      throw new UsageError(`--set ${override.text}: cannot set ${override.path.join('.')}: ${scalarOnPath(document, override.path) ?? (error as Error).message}`);
+    }
+  }
   const label = `${scenario.file} with ${parsed.map((item) => `--set ${item.text}`).join(' ')}`;
   const changed = parseOverridden(document.toString(), label, parsed);
   return { ...changed, file: scenario.file, overrides: [...(scenario.overrides ?? []), ...parsed.map((item) => item.text)] };
@@ -70,4 +77,13 @@ function parseOverridden(text: string, label: string, overrides: readonly Scenar
     });
     throw new ScenarioError(label, issues);
   }
+}
+
+/** "<prefix> is a value, not a map or list" for the first prefix of `path` that holds a scalar, if any. */
+function scalarOnPath(document: Document, path: readonly (string | number)[]): string | undefined {
+  for (let length = 1; length < path.length; length++) {
+    const node = document.getIn(path.slice(0, length), true);
+    if (node !== undefined && node !== null && !isCollection(node)) return `${path.slice(0, length).join('.')} is a value, not a map or list`;
+  }
+  return undefined;
 }

@@ -130,6 +130,12 @@ function referenceIssues(spec: ScenarioFile): ScenarioIssue[] {
   const issues: ScenarioIssue[] = [];
   const agents = new Set(Object.keys(spec.agents));
   const nodes = new Set([...agents, 'supervisor', ...supervisorNodes(spec.orchestrators?.supervisorsCount ?? 1), STORE_NODE]);
+  for (const agent of agents) {
+    // The simulator's own nodes share the network with the agents: a second listener under one name cannot start.
+    if (agent === 'supervisor' || agent === STORE_NODE || /^supervisor-\d+$/.test(agent)) {
+      issues.push({ path: `agents.${agent}`, message: `agent name "${agent}" is reserved for a built-in node ("supervisor", "supervisor-N", "${STORE_NODE}")` });
+    }
+  }
   const tasks = new Set(Object.keys(spec.workflow.tasks));
   for (const [taskId, task] of Object.entries(spec.workflow.tasks)) {
     if (!agents.has(task.agent)) {

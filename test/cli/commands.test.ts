@@ -122,6 +122,9 @@ describe('baton run --format and baton report', () => {
     const bad = await baton('run', scenario, '--set', 'network.lossRatio=7');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--set network\.lossRatio=7.*\n.*network\.lossRatio: must be <= 1/);
+    // A path through a value (name is a string) is bad input with one line, not a stack.
+    const through = await baton('run', scenario, '--set', 'name.x=1');
+    expect([through.code, through.stderr]).toEqual([2, 'baton: --set name.x=1: cannot set name.x: name is a value, not a map or list\n']);
   });
 
   it('an unknown format or a bad ClickHouse URL is bad input (exit 2)', async () => {

@@ -70,6 +70,18 @@ describe('scenario loader', () => {
     expect(issues.every((issue) => typeof issue.line === 'number')).toBe(true);
   });
 
+  it('refuses an agent named like a built-in node (supervisor, supervisor-N, store), with its line', () => {
+    for (const name of ['supervisor', 'supervisor-2', 'store']) {
+      const text = good.replace(/\bresearcher\b/g, name);
+      const issues = issuesOf(text).filter((issue) => issue.path === `agents.${name}`);
+      expect(issues, name).toHaveLength(1);
+      expect(issues[0].message).toContain(`agent name "${name}" is reserved for a built-in node`);
+      // Located as every issue is, at the start of the field's value: the line after `  <name>:`.
+      expect(issues[0].line).toBe(text.split('\n').findIndex((line) => line.startsWith(`  ${name}:`)) + 2);
+    }
+    expect(() => parseScenario(good.replace(/\bresearcher\b/g, 'supervisor-lead'), 'test.yaml')).not.toThrow();
+  });
+
   it('reports YAML syntax errors and duplicate keys with their line', () => {
     expect(issuesOf('name: x\nagents: [\n')[0].message).toMatch(/^YAML:/);
     const duplicate = issuesOf('name: a\nname: b\n');
