@@ -3,6 +3,7 @@ import { ScenarioError } from '../scenarios/format/scenario-error.js';
 import { AssertionSyntaxError } from '../reports/assertions.js';
 import { StoreError } from '../collector/store/span-store.js';
 import { CollectorConfigError } from '../collector/server/collector-errors.js';
+import { SpoolDirError } from '../collector/spool/spool-lock.js';
 import { RunNotFoundError } from '../reports/run-report.js';
 import { BATON_VERSION } from './version.js';
 
@@ -78,7 +79,8 @@ export function reportError(error: unknown): number {
     error instanceof UsageError ||
     error instanceof AssertionSyntaxError ||
     error instanceof RunNotFoundError ||
-    error instanceof CollectorConfigError
+    error instanceof CollectorConfigError ||
+    error instanceof SpoolDirError
   ) {
     process.stderr.write(`baton: ${message}\n`);
     return EXIT.badInput;

@@ -1,5 +1,6 @@
 import { mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { SpoolLock } from './spool-lock.js';
 
 /** Where and how much the spool keeps. Defaults are set where read, in `Spool.open`. */
 export interface SpoolOptions {
@@ -43,8 +44,9 @@ interface PendingAppend {
  * An append-only, fsynced log of accepted batches in numbered segment files.
  *
  * `append` resolves only once the frame is on disk (fdatasync); concurrent
- * appends share one write and one sync (group commit). Segments found at
- * `open` are from an earlier process and are all sealed, to be replayed.
+ * appends share one write and one sync (group commit). One process owns the
+ * directory at a time (`SpoolLock`), so segments found at `open` are from an
+ * earlier process and are all sealed, to be replayed.
  * A sealed segment is deleted (`remove`) only after the store has its rows.
  * File operations run one at a time on an internal chain.
  */
@@ -65,30 +67,42 @@ export class Spool {
     sealed: SealedSegment[],
     private nextSequence: number,
     private active: { path: string; handle: FileHandle; bytes: number },
+    private readonly lock: SpoolLock,
   ) {
     this.sealedSegments = sealed;
     this.bytesOnDisk = sealed.reduce((sum, segment) => sum + segment.bytes, 0);
   }
 
-  /** Opens (or creates) the spool in `options.dir`; earlier segments become sealed. */
+  /**
+   * Opens (or creates) the spool in `options.dir` and locks it until `close`;
+   * earlier segments become sealed. Throws SpoolDirError when another live
+   * process holds the directory.
+   */
   static async open(options: SpoolOptions): Promise<Spool> {
     await mkdir(options.dir, { recursive: true });
-    const names = (await readdir(options.dir)).filter((name) => SEGMENT_NAME.test(name)).sort();
-    const sealed: SealedSegment[] = [];
-    for (const name of names) {
-      const path = join(options.dir, name);
-      sealed.push({ path, bytes: (await stat(path)).size });
+    const lock = await SpoolLock.acquire(options.dir);
+    try {
+      const names = (await readdir(options.dir)).filter((name) => SEGMENT_NAME.test(name)).sort();
+      const sealed: SealedSegment[] = [];
+      for (const name of names) {
+        const path = join(options.dir, name);
+        sealed.push({ path, bytes: (await stat(path)).size });
+      }
+      const last = names.length > 0 ? Number(SEGMENT_NAME.exec(names[names.length - 1]!)![1]) : 0;
+      const active = await createSegment(options.dir, last + 1);
+      return new Spool(
+        options.dir,
+        options.bytesMax ?? DEFAULT_SPOOL_BYTES_MAX,
+        options.segmentBytesMax ?? DEFAULT_SEGMENT_BYTES_MAX,
+        sealed,
+        last + 2,
+        active,
+        lock,
+      );
+    } catch (error) {
+      await lock.release();
+      throw error;
     }
-    const last = names.length > 0 ? Number(SEGMENT_NAME.exec(names[names.length - 1]!)![1]) : 0;
-    const active = await createSegment(options.dir, last + 1);
-    return new Spool(
-      options.dir,
-      options.bytesMax ?? DEFAULT_SPOOL_BYTES_MAX,
-      options.segmentBytesMax ?? DEFAULT_SEGMENT_BYTES_MAX,
-      sealed,
-      last + 2,
-      active,
-    );
   }
 
   /** Bytes on disk plus bytes waiting to be written. */
@@ -168,12 +182,16 @@ export class Spool {
     }).then(() => join(this.dir, QUARANTINE_DIR, basename(segment.path)));
   }
 
-  /** Writes what is pending, then closes the active segment. */
+  /** Writes what is pending, then closes the active segment and releases the directory's lock. */
   close(): Promise<void> {
     if (this.status === 'closed') return this.chain;
     this.status = 'closed';
     return this.enqueue(async () => {
-      await this.active.handle.close();
+      try {
+        await this.active.handle.close();
+      } finally {
+        await this.lock.release();
+      }
     });
   }
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot, runBaton, tsNodeArgs } from '../support/cli.js';
+import { Spool } from '../../collector/spool/spool.js';
 import { batonInProcess } from './support/in-process.js';
 
 const work = mkdtempSync(join(tmpdir(), 'baton-collector-cli-'));
@@ -63,6 +64,18 @@ describe('baton collector', () => {
     const noToken = runBaton(work, ['collector', '--port', '0', '--spool', join(work, 'bad-spool')], { env: withoutToken() });
     expect(noToken.code).toBe(2);
     expect(noToken.stderr).toContain(`BATON_COLLECTOR_TOKEN`);
+  });
+
+  it('exits 2 with one line naming the spool directory and its holder when another collector holds --spool', async () => {
+    const spoolDir = join(work, 'held-spool');
+    const holder = await Spool.open({ dir: spoolDir });
+    try {
+      const result = await batonInProcess(work, ['collector', '--port', '0', '--spool', spoolDir, '--data-dir', join(work, 'held-chdb'), '--insecure-no-auth']);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(`baton: spool directory ${spoolDir} is in use by process ${process.pid} (${join(spoolDir, 'spool.lock')}): each collector needs its own --spool\n`);
+    } finally {
+      await holder.close();
+    }
   });
 
   it('accepts a span over OTLP/HTTP, stores it, lists its run at /, and stops on SIGTERM', async () => {

@@ -1,8 +1,10 @@
-import { existsSync, readFileSync, truncateSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunColumns, SpanRecord } from '../../../collector/span-rows.js';
 import { Spool, SpoolFullError } from '../../../collector/spool/spool.js';
+import { SPOOL_LOCK_FILE, SpoolDirError } from '../../../collector/spool/spool-lock.js';
 import { SpoolDrain } from '../../../collector/spool/spool-drain.js';
 import { decodeSegment, encodeSpoolRecord, spoolRecordOf } from '../../../collector/spool/spool-record.js';
 import { rowsOf } from '../../../collector/store/row-text.js';
@@ -82,6 +84,51 @@ describe('Spool', () => {
     const bytes = readFileSync(path);
     bytes[bytes.length - 1] ^= 0xff;
     expect(decodeSegment(bytes).records).toHaveLength(1);
+  });
+});
+
+// Two collectors on one --spool lost acknowledged spans: the second took every
+// segment-*.spool for a leftover, including the first's open segment, replayed
+// it and deleted it while the first kept appending acknowledged spans to it.
+describe('Spool directory lock', () => {
+  it('refuses a second open of a directory a live process holds, naming the directory and the pid', async () => {
+    const dir = tempDir('spool');
+    const first = await Spool.open({ dir });
+    await first.append(frame(1));
+    const second = Spool.open({ dir });
+    await expect(second).rejects.toBeInstanceOf(SpoolDirError);
+    await expect(second).rejects.toMatchObject({ code: 'BATON_ERR_SPOOL_LOCKED', message: expect.stringContaining(`${dir} is in use by process ${process.pid}`) });
+    await first.append(frame(2));
+    await first.close();
+    const reopened = await Spool.open({ dir });
+    expect(decodeSegment(readFileSync(reopened.sealed()[0]!.path)).records).toHaveLength(2);
+    await reopened.close();
+    expect(existsSync(join(dir, SPOOL_LOCK_FILE))).toBe(false);
+  });
+
+  it('refuses while another live process holds the lock, and takes it over once that process is dead (kill -9 leaves it)', async () => {
+    const dir = tempDir('spool');
+    const holder = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    const exited = new Promise((resolve) => holder.on('exit', resolve));
+    writeFileSync(join(dir, SPOOL_LOCK_FILE), `${holder.pid}\n`);
+    await expect(Spool.open({ dir })).rejects.toThrow(`in use by process ${holder.pid}`);
+    holder.kill('SIGKILL');
+    await exited;
+    const spool = await Spool.open({ dir });
+    expect(readFileSync(join(dir, SPOOL_LOCK_FILE), 'utf8').trim()).toBe(String(process.pid));
+    await spool.close();
+    expect(readdirSync(dir).filter((name) => name.startsWith(SPOOL_LOCK_FILE))).toEqual([]);
+  });
+
+  it('takes over a lock naming its own pid that it does not hold (a container restarted as pid 1) and an unreadable one', async () => {
+    const dir = tempDir('spool');
+    writeFileSync(join(dir, SPOOL_LOCK_FILE), `${process.pid}\n`);
+    await (await Spool.open({ dir })).close();
+    writeFileSync(join(dir, SPOOL_LOCK_FILE), '');
+    await (await Spool.open({ dir })).close();
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
+    writeFileSync(join(dir, SPOOL_LOCK_FILE), `${dead}\n`);
+    await (await Spool.open({ dir })).close();
   });
 });
 
