@@ -21,7 +21,7 @@ export interface CollectorServerOptions {
   insecureNoAuth?: boolean;
   /** Largest request body, both as sent and once un-gzipped, bytes. Default 16 MiB. */
   bodyLimitBytes?: number;
-  /** Spool size past which requests get 503 + Retry-After, bytes. Default 1 GiB. */
+  /** Spool size past which requests get 503 + Retry-After, bytes; at least `bodyLimitBytes`. Default 1 GiB. */
   spoolBytesMax?: number;
   /** Size at which a spool segment is sealed, bytes; the drain holds one segment's rows in memory. Default 8 MiB. */
   segmentBytesMax?: number;
@@ -99,6 +99,17 @@ export function resolveCollectorOptions(options: CollectorServerOptions): Resolv
       throw new CollectorConfigError('BATON_ERR_COLLECTOR_OPTION', `${name} must be a positive integer, got ${value}`);
     }
   }
+  const bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+  const spoolBytesMax = options.spoolBytesMax ?? DEFAULT_COLLECTOR_SPOOL_BYTES_MAX;
+  // A body at the limit must fit an empty spool, or such requests are refused
+  // forever. Necessary, not sufficient: a record can outgrow its body
+  // (protobuf re-encoded as rows), and the spool answers those 413.
+  if (spoolBytesMax < bodyLimitBytes) {
+    throw new CollectorConfigError(
+      'BATON_ERR_COLLECTOR_OPTION',
+      `--spool-bytes-max (${spoolBytesMax}) must be at least --body-limit-bytes (${bodyLimitBytes}): a request at the body limit could never be spooled`,
+    );
+  }
   const threads = options.decodeThreads;
   if (threads !== undefined && (!Number.isSafeInteger(threads) || threads < 0 || threads > DECODE_THREADS_MAX)) {
     throw new CollectorConfigError('BATON_ERR_COLLECTOR_OPTION', `decodeThreads must be an integer from 0 to ${DECODE_THREADS_MAX}, got ${threads}`);
@@ -110,8 +121,8 @@ export function resolveCollectorOptions(options: CollectorServerOptions): Resolv
     host,
     token,
     insecureNoAuth,
-    bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
-    spoolBytesMax: options.spoolBytesMax ?? DEFAULT_COLLECTOR_SPOOL_BYTES_MAX,
+    bodyLimitBytes,
+    spoolBytesMax,
     segmentBytesMax: options.segmentBytesMax ?? DEFAULT_COLLECTOR_SEGMENT_BYTES_MAX,
     inflightBytesMax: options.inflightBytesMax ?? DEFAULT_INFLIGHT_BYTES_MAX,
     retryAfterSeconds: options.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS,

@@ -3,7 +3,7 @@ import { exportResponseBody, statusBody } from '../otlp/export-response.js';
 import type { OtlpEncoding } from '../otlp/otlp-attributes.js';
 import { OtlpDecodeError } from '../otlp/otlp-error.js';
 import { BodyTooLargeError, OTLP_MEDIA_TYPES, UnsupportedEncodingError, encodingOfContentType } from '../otlp/parse-trace-body.js';
-import { SpoolFullError } from '../spool/spool.js';
+import { SpoolFullError, SpoolRecordTooLargeError } from '../spool/spool.js';
 import { bearerTokenMatches } from './bearer-auth.js';
 import type { CollectorContext } from './collector-context.js';
 import type { RejectReason } from './collector-metrics.js';
@@ -97,6 +97,7 @@ function answerError(error: unknown, request: FastifyRequest, reply: FastifyRepl
   if (error instanceof OtlpDecodeError) return refuse(reply, context, encoding, 400, 'malformed', error.message);
   if (error instanceof BodyTooLargeError) return refuse(reply, context, encoding, 413, 'too_large', error.message);
   if (error instanceof UnsupportedEncodingError) return refuse(reply, context, encoding, 415, 'unsupported_media_type', error.message);
+  if (error instanceof SpoolRecordTooLargeError) return refuse(reply, context, encoding, 413, 'too_large', error.message);
   reply.header('retry-after', String(context.options.retryAfterSeconds));
   if (error instanceof SpoolFullError) return refuse(reply, context, encoding, 503, 'spool_full', error.message);
   // Anything else failed the spool append (disk full, I/O error): nothing was

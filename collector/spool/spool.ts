@@ -24,6 +24,22 @@ export class SpoolFullError extends Error {
   }
 }
 
+/**
+ * One record is larger than the whole spool (`bytesMax`): it can never be
+ * spooled, so the caller should answer 413, not 503, and later requests are
+ * not held back by it.
+ */
+export class SpoolRecordTooLargeError extends Error {
+  readonly code = 'BATON_ERR_SPOOL_RECORD_TOO_LARGE';
+  constructor(
+    readonly recordBytes: number,
+    readonly bytesMax: number,
+  ) {
+    super(`the request's spool record (${recordBytes} bytes) is larger than the whole spool (${bytesMax} bytes): send smaller batches`);
+    this.name = 'SpoolRecordTooLargeError';
+  }
+}
+
 /** A segment file that no longer grows, waiting to be moved to the store. */
 export interface SealedSegment {
   path: string;
@@ -58,7 +74,8 @@ export class Spool {
   private flushQueued = false;
   private readonly sealedSegments: SealedSegment[];
   private bytesOnDisk: number;
-  private refusing = false;
+  /** Size of the last refused record that fits an empty spool; 0 when none waits. */
+  private refusedRecordBytes = 0;
 
   private constructor(
     private readonly dir: string,
@@ -112,11 +129,15 @@ export class Spool {
 
   /**
    * True at the byte limit, and from a refused append until the drain frees
-   * space: once one client is told to back off, all are, instead of small
-   * requests slipping past a large one that keeps being refused.
+   * space or the refused record would fit: once one client is told to back
+   * off, all are, instead of small requests slipping past a large one that
+   * keeps being refused. A record larger than the whole spool never counts
+   * (it would hold every request back forever), and with nothing left to
+   * drain a refused record always fits.
    */
   get isFull(): boolean {
-    return this.bytes >= this.bytesMax || this.refusing;
+    if (this.refusedRecordBytes > 0 && this.bytes + this.refusedRecordBytes <= this.bytesMax) this.refusedRecordBytes = 0;
+    return this.bytes >= this.bytesMax || this.refusedRecordBytes > 0;
   }
 
   /** Sealed segments, oldest first. */
@@ -125,13 +146,15 @@ export class Spool {
   }
 
   /**
-   * Appends one framed record; resolves when it is durable. Throws
-   * SpoolFullError, without writing, when it would pass `bytesMax`.
+   * Appends one framed record; resolves when it is durable. Throws, without
+   * writing, SpoolRecordTooLargeError when the record is larger than
+   * `bytesMax`, and SpoolFullError when it would pass `bytesMax` now.
    */
   append(frame: Buffer): Promise<void> {
     if (this.status !== 'open') return Promise.reject(new Error('spool is closed'));
+    if (frame.length > this.bytesMax) return Promise.reject(new SpoolRecordTooLargeError(frame.length, this.bytesMax));
     if (this.bytes + frame.length > this.bytesMax) {
-      this.refusing = true;
+      this.refusedRecordBytes = frame.length;
       return Promise.reject(new SpoolFullError(this.bytesMax));
     }
     return new Promise((resolve, reject) => {
@@ -159,7 +182,7 @@ export class Spool {
       await unlink(segment.path);
       this.sealedSegments.splice(index, 1);
       this.bytesOnDisk -= segment.bytes;
-      this.refusing = false;
+      this.refusedRecordBytes = 0;
     });
   }
 
@@ -178,7 +201,7 @@ export class Spool {
       await syncDirectory(this.dir);
       this.sealedSegments.splice(index, 1);
       this.bytesOnDisk -= segment.bytes;
-      this.refusing = false;
+      this.refusedRecordBytes = 0;
     }).then(() => join(this.dir, QUARANTINE_DIR, basename(segment.path)));
   }
 

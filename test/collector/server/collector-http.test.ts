@@ -130,7 +130,7 @@ describe('spool limit', () => {
   it('503 + Retry-After while the store is down and the spool full; accepts again once drained', async () => {
     const store = new MemoryStore();
     store.failInserts = Number.POSITIVE_INFINITY;
-    const { url, server } = await collector({ store, spoolBytesMax: 4_000, drain: { intervalMs: 10, backoffMsMin: 10, backoffMsMax: 50 } });
+    const { url, server } = await collector({ store, spoolBytesMax: 4_000, bodyLimitBytes: 4_000, drain: { intervalMs: 10, backoffMsMin: 10, backoffMsMax: 50 } });
     const body = JSON.stringify(jsonRequest(5));
     let accepted = 0;
     let response = await post(url, body);
@@ -145,6 +145,49 @@ describe('spool limit', () => {
     expect(store.spanIds()).toHaveLength(accepted * 5);
     expect((await post(url, body)).status).toBe(200);
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
+  });
+});
+
+// One request too large for the spool's remaining space used to set a flag
+// that only the drain's remove cleared: with nothing to drain, every later
+// request got 503 until restart.
+describe('spool limit: one oversized request does not lock out the rest', () => {
+  it('a request whose record is larger than the whole spool gets 413, and the next request 200', async () => {
+    const { url, store } = await collector({ spoolBytesMax: 6_000, bodyLimitBytes: 6_000 });
+    // Protobuf re-encoded as a spool record outgrows its body: a body under the limit, a record over the spool.
+    const spans = sdkSpans(12, { 'service.name': 'big' });
+    const body = Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)!);
+    expect(body.length).toBeLessThan(6_000);
+    const big = await post(url, body, { 'content-type': 'application/x-protobuf' });
+    expect(big.status).toBe(413);
+    for (let index = 0; index < 3; index += 1) {
+      expect((await post(url, JSON.stringify(jsonRequest(1, { spanIdOffset: index })))).status).toBe(200);
+    }
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    await waitFor(() => store.spanIds().length === 3, 5_000, 'small requests stored');
+  });
+
+  it('refused while the spool has too little room, then accepted once the drain empties it', async () => {
+    const store = new MemoryStore();
+    store.failInserts = Number.POSITIVE_INFINITY;
+    const { url, server } = await collector({ store, spoolBytesMax: 20_000, bodyLimitBytes: 20_000, drain: { intervalMs: 10, backoffMsMin: 10, backoffMsMax: 20 } });
+    expect((await post(url, JSON.stringify(jsonRequest(8)))).status).toBe(200);
+    const large = JSON.stringify(jsonRequest(20, { spanIdOffset: 100 }));
+    expect((await post(url, large)).status).toBe(503);
+    expect((await post(url, JSON.stringify(jsonRequest(1, { spanIdOffset: 200 })))).status).toBe(503);
+    store.failInserts = 0;
+    await waitFor(() => server.spool.bytes === 0, 5_000, 'spool drained');
+    expect((await post(url, large)).status).toBe(200);
+    expect((await post(url, JSON.stringify(jsonRequest(1, { spanIdOffset: 200 })))).status).toBe(200);
+  });
+});
+
+describe('startup limits', () => {
+  it('refuses a spool limit below the body limit (BATON_ERR_COLLECTOR_OPTION)', async () => {
+    await expect(createCollectorServer({ store: new MemoryStore(), spoolDir: tempDir('spool'), token: 't', spoolBytesMax: 1_000, bodyLimitBytes: 2_000 })).rejects.toMatchObject({
+      code: 'BATON_ERR_COLLECTOR_OPTION',
+      message: expect.stringContaining('--spool-bytes-max (1000) must be at least --body-limit-bytes (2000)'),
+    });
   });
 });
 

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, readdirSync, truncateSync, writeFileSync } fr
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunColumns, SpanRecord } from '../../../collector/span-rows.js';
-import { Spool, SpoolFullError } from '../../../collector/spool/spool.js';
+import { Spool, SpoolFullError, SpoolRecordTooLargeError } from '../../../collector/spool/spool.js';
 import { SPOOL_LOCK_FILE, SpoolDirError } from '../../../collector/spool/spool-lock.js';
 import { SpoolDrain } from '../../../collector/spool/spool-drain.js';
 import { decodeSegment, encodeSpoolRecord, spoolRecordOf } from '../../../collector/spool/spool-record.js';
@@ -57,7 +57,7 @@ describe('Spool', () => {
   });
 
   it('refuses an append past bytesMax without writing it, and reports full until space frees', async () => {
-    const spool = await Spool.open({ dir: tempDir('spool'), bytesMax: 3_000 });
+    const spool = await Spool.open({ dir: tempDir('spool'), bytesMax: 19_000 });
     await spool.append(frame(1));
     const bytes = spool.bytes;
     await expect(spool.append(frame(...Array.from({ length: 20 }, (_, index) => index)))).rejects.toBeInstanceOf(SpoolFullError);
@@ -66,6 +66,31 @@ describe('Spool', () => {
     await spool.sealActive();
     await spool.remove(spool.sealed()[0]!);
     expect(spool.isFull).toBe(false);
+    await spool.close();
+  });
+
+  it('a record larger than the whole spool is refused alone: the spool does not report full, later appends go through', async () => {
+    const spool = await Spool.open({ dir: tempDir('spool'), bytesMax: 3_000 });
+    const huge = frame(...Array.from({ length: 60 }, (_, index) => index));
+    expect(huge.length).toBeGreaterThan(3_000);
+    await expect(spool.append(huge)).rejects.toBeInstanceOf(SpoolRecordTooLargeError);
+    expect(spool.isFull).toBe(false);
+    await spool.append(frame(1));
+    await spool.close();
+  });
+
+  it('a refused record that fits an empty spool stops holding others back once there is room for it', async () => {
+    const spool = await Spool.open({ dir: tempDir('spool'), bytesMax: 19_000 });
+    await spool.append(frame(1));
+    await spool.sealActive();
+    const large = frame(...Array.from({ length: 20 }, (_, index) => index));
+    expect(large.length).toBeLessThanOrEqual(19_000);
+    await expect(spool.append(large)).rejects.toBeInstanceOf(SpoolFullError);
+    expect(spool.isFull).toBe(true);
+    await spool.remove(spool.sealed()[0]!);
+    expect(spool.bytes).toBe(0);
+    expect(spool.isFull).toBe(false);
+    await spool.append(large);
     await spool.close();
   });
 
