@@ -76,6 +76,7 @@ export async function collectorCommand(argv: string[], out: NodeJS.WriteStream):
     host: values.host,
     spoolDir: values.spool,
     clickhouseUrl: values.clickhouse,
+    clickhouseCluster: values['clickhouse-cluster'],
     dataDir: values['data-dir'],
     insecureNoAuth: values['insecure-no-auth'],
     spoolBytesMax: integerOption('spool-bytes-max', values['spool-bytes-max']),

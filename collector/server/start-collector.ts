@@ -5,10 +5,12 @@ import type { CollectorServerOptions } from './collector-options.js';
 
 /** Options of `startCollector`: the server's, with the store built from a URL or a data dir when not given. */
 export interface StartCollectorOptions extends Omit<CollectorServerOptions, 'store' | 'spoolDir'> {
-  /** A store to use as-is (tests inject one). When set, `clickhouseUrl` and `dataDir` are ignored. */
+  /** A store to use as-is (tests inject one). When set, `clickhouseUrl`, `clickhouseCluster` and `dataDir` are ignored. */
   store?: SpanStore;
   /** ClickHouse server URL (`http://user:pass@host:8123/db`). Default `BATON_CLICKHOUSE_URL`, else embedded chDB. */
   clickhouseUrl?: string;
+  /** ClickHouse cluster name: ON CLUSTER DDL, replicated tables behind Distributed ones. Needs a URL. Default none. */
+  clickhouseCluster?: string;
   /** Embedded chDB data directory, when no URL is given. Default `.baton/chdb`. */
   dataDir?: string;
   /** Spool directory. Default `.baton/spool`. */
@@ -34,7 +36,7 @@ export interface RunningCollector {
  */
 export async function startCollector(options: StartCollectorOptions): Promise<RunningCollector> {
   const ownsStore = options.store === undefined;
-  const store = options.store ?? createStore(options.clickhouseUrl, { dataDir: options.dataDir ?? DEFAULT_CHDB_DIR });
+  const store = options.store ?? createStore(options.clickhouseUrl, { dataDir: options.dataDir ?? DEFAULT_CHDB_DIR, cluster: options.clickhouseCluster });
   let server: CollectorServer;
   try {
     server = await createCollectorServer({ ...options, store, spoolDir: options.spoolDir ?? DEFAULT_SPOOL_DIR });

@@ -54,6 +54,8 @@ describe('baton collector', () => {
       [['--port', '70000', '--insecure-no-auth'], /--port must be at most 65535/],
       [['--insecure-no-auth', '--host', '0.0.0.0'], /only allowed on a loopback address/],
       [['--clickhouse', 'ftp://example.com/baton', '--insecure-no-auth'], /not http or https/],
+      // --clickhouse-cluster was parsed and ignored: the collector wrote a single-node schema to chDB.
+      [['--clickhouse-cluster', 'baton_cluster', '--insecure-no-auth'], /a cluster \(baton_cluster\) needs a ClickHouse server URL/],
       [['--frobnicate'], /Unknown option/],
     ];
     for (const [args, message] of cases) {
