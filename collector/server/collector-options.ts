@@ -15,7 +15,7 @@ export interface CollectorServerOptions {
   port?: number;
   /** Interface to bind. Default 127.0.0.1. */
   host?: string;
-  /** Bearer token clients must send. Default `process.env.BATON_COLLECTOR_TOKEN`. */
+  /** Bearer token clients must send, surrounding whitespace trimmed; all-whitespace is none. Default `process.env.BATON_COLLECTOR_TOKEN`. */
   token?: string;
   /** Accept requests without a token. Refused unless `host` is a loopback address. Default false. */
   insecureNoAuth?: boolean;
@@ -74,7 +74,9 @@ export const TOKEN_ENV = 'BATON_COLLECTOR_TOKEN';
  */
 export function resolveCollectorOptions(options: CollectorServerOptions): ResolvedCollectorOptions {
   const host = options.host ?? DEFAULT_COLLECTOR_HOST;
-  const token = options.token ?? (process.env[TOKEN_ENV] || undefined);
+  // Trimmed as the presented token is (bearer-auth.ts): a secret file mounted
+  // into the environment ends in a newline, and untrimmed it never matched.
+  const token = (options.token ?? process.env[TOKEN_ENV])?.trim() || undefined;
   const insecureNoAuth = options.insecureNoAuth ?? false;
   if (insecureNoAuth && !isLoopback(host)) {
     throw new CollectorConfigError(

@@ -287,6 +287,22 @@ describe('startup safety', () => {
     expect((await fetch(`${url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(jsonRequest(1)) })).status).toBe(200);
   });
 
+  // A token from a mounted secret file ends in a newline: it was accepted at
+  // startup untrimmed, while the presented token is trimmed, so nothing authenticated.
+  it('trims BATON_COLLECTOR_TOKEN; an all-whitespace one is no token', async () => {
+    process.env.BATON_COLLECTOR_TOKEN = '  from-file\n';
+    try {
+      const server = await createCollectorServer({ ...base, spoolDir: tempDir('s') });
+      servers.push(server);
+      const { url } = await server.listen();
+      expect((await post(url, JSON.stringify(jsonRequest(1)), { authorization: 'Bearer from-file' })).status).toBe(200);
+      process.env.BATON_COLLECTOR_TOKEN = ' \n\t';
+      await expect(createCollectorServer({ ...base, spoolDir: tempDir('s') })).rejects.toMatchObject({ code: 'BATON_ERR_COLLECTOR_NO_TOKEN' });
+    } finally {
+      delete process.env.BATON_COLLECTOR_TOKEN;
+    }
+  });
+
   it('takes the token from BATON_COLLECTOR_TOKEN', async () => {
     process.env.BATON_COLLECTOR_TOKEN = 'from-env';
     try {
