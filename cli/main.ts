@@ -2,7 +2,7 @@ import { EXIT, OutputWriteError, UsageError } from './exit-codes.js';
 import { ScenarioError } from '../scenarios/format/scenario-error.js';
 import { AssertionSyntaxError } from '../reports/assertions.js';
 import { StoreError } from '../collector/store/span-store.js';
-import { CollectorConfigError } from '../collector/server/collector-errors.js';
+import { CollectorConfigError, CollectorListenError } from '../collector/server/collector-errors.js';
 import { SpoolDirError } from '../collector/spool/spool-lock.js';
 import { RunNotFoundError } from '../reports/run-report.js';
 import { BATON_VERSION } from './version.js';
@@ -93,7 +93,7 @@ export function reportError(error: unknown): number {
     process.stderr.write(`baton: ${message}\n`);
     return EXIT.badInput;
   }
-  if (error instanceof OutputWriteError) {
+  if (error instanceof OutputWriteError || error instanceof CollectorListenError) {
     process.stderr.write(`baton: ${message}\n`);
     return EXIT.infrastructure;
   }

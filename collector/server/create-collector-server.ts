@@ -5,6 +5,7 @@ import { OTLP_MEDIA_TYPES } from '../otlp/parse-trace-body.js';
 import { Spool } from '../spool/spool.js';
 import { SpoolDrain } from '../spool/spool-drain.js';
 import { spoolRowFormat } from '../spool/spool-record.js';
+import { CollectorListenError, LISTEN_PROBLEMS } from './collector-errors.js';
 import { CollectorMetrics } from './collector-metrics.js';
 import { resolveCollectorOptions, type CollectorServerOptions } from './collector-options.js';
 import type { CollectorContext } from './collector-context.js';
@@ -18,7 +19,11 @@ export interface CollectorServer {
   readonly app: FastifyInstance;
   readonly metrics: CollectorMetrics;
   readonly spool: Spool;
-  /** Binds the port and starts moving the spool (replaying what an earlier process left) to the store. */
+  /**
+   * Binds the port and starts moving the spool (replaying what an earlier
+   * process left) to the store. Throws CollectorListenError when the address
+   * cannot be bound (port in use); the caller still closes the server.
+   */
   listen(): Promise<{ url: string; port: number }>;
   /** Stops taking requests, stops the drain after its current write, closes the spool. Leaves the store open. */
   close(): Promise<void>;
@@ -66,11 +71,17 @@ export async function createCollectorServer(input: CollectorServerOptions): Prom
     spool,
     async listen() {
       if (status !== 'built') throw new Error(`collector cannot listen while ${status}`);
-      await app.listen({ port: options.port, host: options.host });
+      const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+      try {
+        await app.listen({ port: options.port, host: options.host });
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? '';
+        if (code in LISTEN_PROBLEMS) throw new CollectorListenError(`${host}:${options.port}`, code, { cause: error });
+        throw error;
+      }
       status = 'listening';
       drain.start();
       const port = (app.server.address() as AddressInfo).port;
-      const host = options.host.includes(':') ? `[${options.host}]` : options.host;
       return { url: `http://${host}:${port}`, port };
     },
     async close() {

@@ -44,7 +44,16 @@ export async function startCollector(options: StartCollectorOptions): Promise<Ru
     if (ownsStore) await store.close();
     throw error;
   }
-  const { url, port } = await server.listen();
+  let address: { url: string; port: number };
+  try {
+    address = await server.listen();
+  } catch (error) {
+    // Release the spool's lock and the decode workers, or the process would not exit.
+    await server.close();
+    if (ownsStore) await store.close();
+    throw error;
+  }
+  const { url, port } = address;
   return {
     url,
     port,

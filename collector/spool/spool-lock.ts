@@ -10,10 +10,14 @@ const LOCK_ATTEMPTS_MAX = 5;
 /** Spool directories this process holds, resolved, so a leftover lock naming our own pid is told apart. */
 const heldDirs = new Set<string>();
 
-/** The spool directory cannot be used: another live process holds it. Exit code 2. */
+/**
+ * The spool directory cannot be used: another live process holds it
+ * (BATON_ERR_SPOOL_LOCKED), or the path is a file, lies under one or may not
+ * be created (BATON_ERR_SPOOL_DIR). Bad input: exit code 2.
+ */
 export class SpoolDirError extends Error {
   constructor(
-    readonly code: 'BATON_ERR_SPOOL_LOCKED',
+    readonly code: 'BATON_ERR_SPOOL_LOCKED' | 'BATON_ERR_SPOOL_DIR',
     message: string,
     options?: { cause?: unknown },
   ) {

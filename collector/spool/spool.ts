@@ -1,6 +1,6 @@
 import { mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { SpoolLock } from './spool-lock.js';
+import { SpoolDirError, SpoolLock } from './spool-lock.js';
 
 /** Where and how much the spool keeps. Defaults are set where read, in `Spool.open`. */
 export interface SpoolOptions {
@@ -93,10 +93,10 @@ export class Spool {
   /**
    * Opens (or creates) the spool in `options.dir` and locks it until `close`;
    * earlier segments become sealed. Throws SpoolDirError when another live
-   * process holds the directory.
+   * process holds the directory, or the path is a file or cannot be created.
    */
   static async open(options: SpoolOptions): Promise<Spool> {
-    await mkdir(options.dir, { recursive: true });
+    await createSpoolDir(options.dir);
     const lock = await SpoolLock.acquire(options.dir);
     try {
       const names = (await readdir(options.dir)).filter((name) => SEGMENT_NAME.test(name)).sort();
@@ -258,6 +258,25 @@ export class Spool {
     this.sealedSegments.push({ path: this.active.path, bytes: this.active.bytes });
     this.active = await createSegment(this.dir, this.nextSequence);
     this.nextSequence += 1;
+  }
+}
+
+/** Why a spool path cannot be a directory, by the system's error code; bad input, not a crash. */
+const SPOOL_DIR_PROBLEMS: Record<string, string> = {
+  EEXIST: 'it is a file, not a directory',
+  ENOTDIR: 'a part of the path is a file, not a directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'read-only file system',
+};
+
+async function createSpoolDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    const problem = SPOOL_DIR_PROBLEMS[(error as NodeJS.ErrnoException).code ?? ''];
+    if (problem === undefined) throw error;
+    throw new SpoolDirError('BATON_ERR_SPOOL_DIR', `spool directory ${dir} cannot be used: ${problem}`, { cause: error });
   }
 }
 

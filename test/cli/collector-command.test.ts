@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -78,6 +79,31 @@ describe('baton collector', () => {
     } finally {
       await holder.close();
     }
+  });
+
+  // Both printed "internal error" with a stack trace and exited 3.
+  it('a --spool that is a file exits 2, and a port in use exits 3, each as one line naming the path or port', async () => {
+    const file = join(work, 'spool-file');
+    writeFileSync(file, 'not a directory');
+    const spoolIsFile = await batonInProcess(work, ['collector', '--port', '0', '--spool', file, '--data-dir', join(work, 'file-chdb'), '--insecure-no-auth']);
+    expect(spoolIsFile.code).toBe(2);
+    expect(spoolIsFile.stderr).toBe(`baton: spool directory ${file} cannot be used: it is a file, not a directory\n`);
+    const under = await batonInProcess(work, ['collector', '--port', '0', '--spool', join(file, 'spool'), '--data-dir', join(work, 'file-chdb'), '--insecure-no-auth']);
+    expect(under.code).toBe(2);
+    expect(under.stderr).toBe(`baton: spool directory ${join(file, 'spool')} cannot be used: a part of the path is a file, not a directory\n`);
+
+    const occupier = createServer();
+    await new Promise<void>((resolve) => occupier.listen(0, '127.0.0.1', resolve));
+    const port = (occupier.address() as AddressInfo).port;
+    const spoolDir = join(work, 'busy-port-spool');
+    try {
+      const busy = await batonInProcess(work, ['collector', '--port', String(port), '--spool', spoolDir, '--data-dir', join(work, 'busy-chdb'), '--insecure-no-auth']);
+      expect(busy.code).toBe(3);
+      expect(busy.stderr).toBe(`baton: the collector cannot listen on 127.0.0.1:${port}: the port is already in use (another collector?)\n`);
+    } finally {
+      await new Promise((resolve) => occupier.close(resolve));
+    }
+    expect(existsSync(join(spoolDir, 'spool.lock'))).toBe(false);
   });
 
   it('accepts a span over OTLP/HTTP, stores it, lists its run at /, and stops on SIGTERM', async () => {
